@@ -1,0 +1,1 @@
+"""Sample data and the authority register, shipped with the package."""

@@ -1,0 +1,428 @@
+"""The kgraph command line: the only module that prints or exits.
+
+Heavy libraries (rdflib, pyoxigraph, networkx) are imported inside commands so that
+`kgraph --help` starts quickly.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kgraph import __version__
+from kgraph.errors import KgraphError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class KgraphGroup(click.Group):
+    """Turns KgraphError into one coloured line and an exit code; --debug keeps tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgraphError as exc:
+            if _debug(ctx):
+                raise
+            if exc.exit_code == 2:
+                raise click.UsageError(str(exc), ctx) from None
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            if _debug(ctx):
+                raise
+            click.echo("interrupted: nothing was changed by the interrupted import", err=True)
+            sys.exit(130)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.get("debug")) or "--debug" in sys.argv
+
+
+def listing(columns: Sequence[str]) -> Callable:
+    """Give a command --csv and --json; it returns rows, this prints them."""
+
+    def decorate(fn: Callable) -> Callable:
+        @click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
+        @click.option("--json", "fmt", flag_value="json", help="Print a JSON array of objects.")
+        @functools.wraps(fn)
+        def wrapper(*args: Any, fmt: str | None = None, **kwargs: Any) -> None:
+            rows = fn(*args, **kwargs)
+            if rows is None:
+                return
+            from kgraph import tables
+
+            if fmt == "csv":
+                click.echo(tables.as_csv(rows, columns), nl=False)
+            elif fmt == "json":
+                click.echo(tables.as_json(rows), nl=False)
+            else:
+                click.echo(tables.as_table(rows, columns), nl=False)
+
+        return wrapper
+
+    return decorate
+
+
+def _store_option(ctx: click.Context) -> Path:
+    from kgraph.store import store_path
+
+    return store_path(ctx.obj.get("store"))
+
+
+@click.group(cls=KgraphGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", "-V", prog_name="kgraph")
+@click.option(
+    "--store",
+    metavar="PATH",
+    help="Store directory (default: $KGRAPH_STORE, else ./kgraph-store).",
+)
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
+    """kgraph: a knowledge graph of public-sector partnerships.
+
+    \b
+    Start here:
+      kgraph demo                       # sample data -> ./kgraph-demo.html
+      kgraph import compendium.csv      # your own data into ./kgraph-store
+      kgraph orgs list                  # who collaborates most
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["store"] = store
+    ctx.obj["debug"] = debug
+
+
+# -- import ------------------------------------------------------------------------------
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--using", metavar="NAME", help="Importer to use (default: detect per file).")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD from COLUMN (repeatable), e.g. --map title='Project Name'.",
+)
+@click.option(
+    "--map-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Mapping file: JSON object, or CSV/TSV with field,column rows.",
+)
+@click.option("--strict", is_flag=True, help="Import nothing from a file with any bad record.")
+@click.option("--force", is_flag=True, help="Re-import even if the file is unchanged.")
+@click.option("--encoding", metavar="NAME", help="Text encoding (default: detect).")
+@click.option(
+    "--rejects",
+    "rejects_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for <file>.rejects.csv (default: the store's rejects/ directory).",
+)
+@click.pass_context
+def import_(
+    ctx: click.Context,
+    files: tuple[Path, ...],
+    using: str | None,
+    mapping: tuple[str, ...],
+    map_file: Path | None,
+    strict: bool,
+    force: bool,
+    encoding: str | None,
+    rejects_dir: Path | None,
+) -> None:
+    """Import FILES, each into its own named graph (all or nothing per file).
+
+    Re-importing a file replaces what it contributed; an unchanged file is skipped.
+    Bad records are reported as FILE:ROW: FIELD: REASON and written to a rejects CSV.
+
+    \b
+    Examples:
+      kgraph import compendium.csv
+      kgraph import --map title="Scheme" --map partners="Councils" schemes.xlsx
+      kgraph import --strict --using compendium data/*.csv
+    """
+    from kgraph.hookspecs import ImportOptions
+    from kgraph.ingest import import_file
+    from kgraph.mapping import parse_mapping
+    from kgraph.plugins import registry
+    from kgraph.store import Store
+
+    reg = registry()
+    for warning in reg.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    options = ImportOptions(
+        mapping=parse_mapping(mapping, map_file), strict=strict, encoding=encoding
+    )
+    chosen = {path: reg.get(using) if using else reg.choose(path) for path in files}
+    path = _store_option(ctx)
+    failures = 0
+    with Store.open(path, write=True, create=True) as store:
+        store.ensure_ontology()
+        target = rejects_dir or path / "rejects"
+        for file, importer in chosen.items():
+            with _Progress(file.name) as progress:
+                try:
+                    report = import_file(
+                        store, file, importer, options, force=force, rejects_dir=target,
+                        progress=progress,
+                    )
+                except KgraphError as exc:
+                    if len(files) == 1:
+                        raise
+                    click.secho(f"error: {exc}", fg="red", err=True)
+                    failures += 1
+                    continue
+            _print_report(report)
+    if failures:
+        raise KgraphError(f"{failures} of {len(files)} files failed; the others were imported")
+
+
+def _print_report(report: Any) -> None:
+    if report.unchanged:
+        click.echo(f"{report.path}: unchanged since the last import (use --force to redo it)")
+        return
+    click.echo(
+        f"{report.path}: {report.records} records imported with '{report.importer}', "
+        f"{len(report.rejects)} rejected, {report.triples} triples"
+    )
+    shown = 10
+    for reject in report.rejects[:shown]:
+        click.secho(f"  rejected {reject}", fg="yellow", err=True)
+    if len(report.rejects) > shown:
+        click.secho(f"  ... and {len(report.rejects) - shown} more", fg="yellow", err=True)
+    if report.rejects_file:
+        click.echo(f"  rejects written to {report.rejects_file}", err=True)
+    for note in report.review[:shown]:
+        click.secho(f"  check {note}", fg="cyan", err=True)
+    if len(report.review) > shown:
+        click.secho(f"  ... and {len(report.review) - shown} more names to check "
+                    "(kgraph orgs list --review)", fg="cyan", err=True)
+
+
+class _Progress:
+    """A record counter on stderr, shown only on a terminal and only after one second."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.count, self.started, self.shown = label, 0, time.monotonic(), 0.0
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        now = time.monotonic()
+        if now - self.started > 1 and now - self.shown > 0.2 and sys.stderr.isatty():
+            self.shown = now
+            click.echo(f"\r  {self.label}: {self.count:,} records", nl=False, err=True)
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.shown:
+            click.echo("\r" + " " * (len(self.label) + 30) + "\r", nl=False, err=True)
+
+
+# -- plugins, sources, remove -------------------------------------------------------------
+@cli.command()
+@listing(["name", "version", "description", "detects", "module"])
+def plugins() -> list[dict[str, object]]:
+    """List the importers: built-ins and installed third-party plugins alike.
+
+    \b
+    Example:
+      kgraph plugins --json
+    """
+    from kgraph.plugins import registry
+
+    reg = registry()
+    for warning in reg.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    return [
+        {
+            "name": imp.name,
+            "version": imp.version,
+            "description": imp.description,
+            "detects": imp.detects,
+            "module": getattr(imp.read, "__module__", ""),
+        }
+        for imp in reg.importers.values()
+    ]
+
+
+@cli.command()
+@listing(["source", "importer", "records", "rejects", "triples", "imported", "path"])
+@click.pass_context
+def sources(ctx: click.Context) -> list[dict[str, object]]:
+    """List imported sources with their counts.
+
+    \b
+    Example:
+      kgraph sources --csv > sources.csv
+    """
+    from kgraph.catalog import sources as list_sources
+    from kgraph.store import Store
+
+    with Store.open(_store_option(ctx)) as store:
+        return list_sources(store)
+
+
+@cli.command()
+@click.argument("source")
+@click.pass_context
+def remove(ctx: click.Context, source: str) -> None:
+    """Remove SOURCE (file name, path or checksum prefix) and everything it contributed.
+
+    \b
+    Example:
+      kgraph remove compendium.csv
+    """
+    from kgraph.catalog import find_source
+    from kgraph.store import Store
+
+    with Store.open(_store_option(ctx), write=True) as store:
+        found = find_source(store, source)
+        from rdflib import URIRef
+
+        store.remove_graph(URIRef(str(found["graph"])))
+    click.echo(f"removed {found['path']} ({found['triples']} triples)")
+
+
+# -- organisations ----------------------------------------------------------------------
+@cli.group(cls=KgraphGroup)
+def orgs() -> None:
+    """Organisations in the store: list them, or show one with its sources."""
+
+
+@orgs.command("list")
+@click.option("--review", is_flag=True, help="Only names not found in the register.")
+@click.option("--type", "org_type", metavar="TYPE", help="Only this type, e.g. 'police force'.")
+@listing(["name", "type", "gss", "partnerships", "sources", "resolution"])
+@click.pass_context
+def orgs_list(ctx: click.Context, review: bool, org_type: str | None) -> list[dict[str, object]]:
+    """List organisations, most partnerships first.
+
+    \b
+    Examples:
+      kgraph orgs list
+      kgraph orgs list --review          # unknown names and near misses to check
+      kgraph orgs list --json | jq '.[0]'
+    """
+    from kgraph.catalog import organisations
+    from kgraph.store import Store
+
+    with Store.open(_store_option(ctx)) as store:
+        rows = organisations(store)
+    if review:
+        rows = [r for r in rows if r["resolution"] != "register"]
+    if org_type:
+        rows = [r for r in rows if str(r["type"]).casefold() == org_type.casefold()]
+    return rows
+
+
+@orgs.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def orgs_show(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Show one organisation: codes, names, partnerships and the source of each fact.
+
+    \b
+    Examples:
+      kgraph orgs show "RCT"
+      kgraph orgs show "Vale of Glamorgan Council" --json
+    """
+    from kgraph import tables
+    from kgraph.catalog import find_organisation, organisation
+    from kgraph.store import Store
+
+    with Store.open(_store_option(ctx)) as store:
+        detail = organisation(store, find_organisation(store, name))
+    if as_json:
+        click.echo(tables.as_json([detail]), nl=False)
+        return
+    facts = detail["facts"]
+    title = facts.get("label", [("?", "")])[0][0]
+    click.secho(title, bold=True)
+    click.echo(f"  {detail['iri']}")
+    for key, values in sorted(facts.items()):
+        if key in ("label", "type", "prefLabel"):
+            continue
+        shown = sorted({f"{v}  [{src or 'register'}]" for v, src in values})
+        click.echo(f"  {key}: " + ("\n  " + " " * (len(key) + 2)).join(shown))
+    click.echo(f"  partnerships ({len(detail['partnerships'])}):")
+    for p in detail["partnerships"]:
+        span = f"{p['start'] or '?'}-{p['end'] or ''}" if p["start"] or p["end"] else ""
+        click.echo(f"    {p['partnership']} ({p['role']}{', ' + span if span else ''})  [{p['source']}]")
+
+
+# -- validate, demo --------------------------------------------------------------------
+@cli.command()
+@click.pass_context
+def validate(ctx: click.Context) -> None:
+    """Check the store against the SHACL shapes; one line per problem.
+
+    \b
+    Example:
+      kgraph validate && echo "all good"
+    """
+    from kgraph.store import Store
+    from kgraph.validate import validate as run_validation
+
+    with Store.open(_store_option(ctx)) as store:
+        violations = run_validation(store.dataset())
+    if not violations:
+        click.echo("valid: no violations of ontology/shapes.ttl")
+        return
+    for v in violations:
+        click.echo(v.line())
+    raise KgraphError(f"{len(violations)} violation(s)")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    default="kgraph-demo.html",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the HTML map.",
+)
+@click.pass_context
+def demo(ctx: click.Context, out: Path) -> None:
+    """Build the sample graph in a store of its own and write the HTML map.
+
+    The demo store is ./kgraph-demo-store unless --store is given before `demo`;
+    $KGRAPH_STORE is never touched by the demo.
+
+    \b
+    Example:
+      kgraph demo && xdg-open kgraph-demo.html
+    """
+    from kgraph import demo as demo_mod
+
+    store = Path(ctx.obj["store"]) if ctx.obj.get("store") else demo_mod.DEMO_STORE
+    result = demo_mod.run(store, out)
+    for report in result.reports:
+        click.echo(
+            f"imported {report.path.name}: {report.records} partnerships, "
+            f"{len(report.rejects)} rejected"
+        )
+    click.echo(
+        f"\n{result.organisations} organisations, {result.partnerships} partnerships, "
+        f"{result.sources} sources in {result.store}"
+    )
+    click.echo("top collaborators (distinct partners, shared partnerships):")
+    for name, partners, shared in result.top:
+        click.echo(f"  {name}: {partners} partners, {shared} shared")
+    click.echo(f"\nmap written to {result.map}")
+    click.echo(f"explore: kgraph --store {result.store} orgs list")
+
+
+def main() -> None:
+    cli(prog_name="kgraph")
+
+
+if __name__ == "__main__":
+    main()

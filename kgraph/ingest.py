@@ -1,0 +1,239 @@
+"""File -> importer -> resolution -> one named graph per source, all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import mimetypes
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, URIRef
+from rdflib.namespace import PROV
+
+from kgraph.errors import BadInput, KgraphError, StrictRejects
+from kgraph.hookspecs import Importer, ImportOptions
+from kgraph.records import PartnershipRecord, Reject, TriplesRecord
+from kgraph.resolve import Resolver
+from kgraph.store import Store
+from kgraph.triples import SourceGraph
+from kgraph.vocab import ID, digest
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    source: URIRef
+    importer: str
+    records: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    triples: int = 0
+    organisations: int = 0
+    review: list[str] = field(default_factory=list)  # near misses, ambiguous and unknown names
+    unchanged: bool = False
+    rejects_file: Path | None = None
+
+
+class ImporterFailed(KgraphError):
+    """A plugin raised something other than BadInput: a bug, reported without a traceback."""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def source_iri(path: Path) -> URIRef:
+    return ID[f"source/{digest(str(path.resolve()), length=16)}"]
+
+
+def existing_source(store: Store, path: Path, sha: str) -> tuple[URIRef, str, str] | None:
+    """The graph this file already lives in (same path, or the same bytes elsewhere)."""
+    rows = store.select(
+        "SELECT ?g ?sha ?version ?path WHERE { ?g a kg:Source ; kg:sha256 ?sha ; "
+        "kg:importerVersion ?version ; kg:filePath ?path }"
+    )
+    mine = source_iri(path)
+    for row in rows:
+        if row["g"] == mine:
+            return mine, str(row["sha"]), str(row["version"])
+    for row in rows:
+        if str(row["sha"]) == sha:
+            return URIRef(row["g"]), str(row["sha"]), str(row["version"])
+    return None
+
+
+def check_readable(path: Path) -> None:
+    if not path.exists():
+        raise BadInput(str(path), "no such file")
+    if path.is_dir():
+        raise BadInput(str(path), "is a directory, not a file")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise BadInput(str(path), f"cannot be read ({exc.strerror})") from None
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    importer: Importer,
+    options: ImportOptions,
+    *,
+    force: bool = False,
+    resolver: Resolver | None = None,
+    rejects_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one file into its own named graph; on any error the store is untouched."""
+    check_readable(path)
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    sha = sha256_of(path)
+    previous = existing_source(store, path, sha)
+    graph = previous[0] if previous else source_iri(path)
+    report = ImportReport(path=path, source=graph, importer=importer.name)
+    if previous and previous[1] == sha and previous[2] == importer.version and not force:
+        report.unchanged = True
+        return report
+
+    resolver = resolver or Resolver.default()
+    out = SourceGraph(graph)
+    try:
+        for item in importer.read(path, options):
+            if isinstance(item, Reject):
+                report.rejects.append(item)
+            elif isinstance(item, PartnershipRecord):
+                _add_partnership(out, item, resolver, report)
+            elif isinstance(item, TriplesRecord):
+                _add_triples(out, item)
+                report.records += 1
+            if progress is not None:
+                progress(1)
+    except KgraphError:
+        raise
+    except (OSError, UnicodeError, MemoryError, RecursionError) as exc:
+        raise BadInput(str(path), f"cannot be read: {exc}") from exc
+    except Exception as exc:  # a plugin bug must not show the user a traceback
+        raise ImporterFailed(
+            f"{path}: the '{importer.name}' importer failed: {exc!r} (re-run with --debug "
+            "for the traceback and please report it)"
+        ) from exc
+
+    if rejects_dir is not None and report.rejects:
+        report.rejects_file = write_rejects(report.rejects, rejects_dir, path)
+    if options.strict and report.rejects:
+        raise StrictRejects(
+            f"{path}: {len(report.rejects)} record(s) rejected and --strict was given: "
+            f"nothing imported; first: {report.rejects[0]}"
+        )
+    if report.records == 0:
+        why = f"no records could be imported ({len(report.rejects)} rejected)"
+        if report.rejects:
+            why += f"; first: {report.rejects[0]}"
+        raise BadInput(str(path), why)
+
+    out.describe_source(
+        file_name=path.name,
+        file_path=str(path.resolve()),
+        sha256=sha,
+        importer=importer.name,
+        importer_version=importer.version,
+        records=report.records,
+        rejects=len(report.rejects),
+        started=started,
+        ended=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        media_type=mimetypes.guess_type(path.name)[0],
+    )
+    store.replace_graph(graph, out.triples)
+    report.triples = len(out)
+    return report
+
+
+def _add_partnership(
+    out: SourceGraph, rec: PartnershipRecord, resolver: Resolver, report: ImportReport
+) -> None:
+    when = rec.start.first_day() if rec.start else None
+    members: list[tuple[URIRef, str]] = []
+    seen: dict[URIRef, str] = {}
+    notes = []
+    refs = rec.members()
+    for ref in refs:
+        try:
+            res = resolver.resolve(ref.name, code=ref.code, when=when, region=rec.region)
+        except ValueError as exc:
+            report.rejects.append(Reject(rec.origin, "partners", f"{ref.name!r}: {exc}"))
+            return
+        if res.note:
+            notes.append(f"{rec.origin.where()}: {ref.name!r}: {res.note}")
+        elif not res.org.in_register:
+            notes.append(
+                f"{rec.origin.where()}: {ref.name!r}: not in the register; "
+                f"added as a new organisation ({res.org.kind})"
+            )
+        iri = out.organisation(res, ref.name)
+        if iri in seen:
+            continue
+        role = "lead" if rec.lead is not None and ref is refs[0] else "partner"
+        seen[iri] = ref.name
+        members.append((iri, role))
+    if len(members) < 2:
+        names = ", ".join(repr(r.name) for r in refs)
+        report.rejects.append(
+            Reject(
+                rec.origin,
+                "partners",
+                f"{names} name fewer than two distinct organisations (a partnership needs two)",
+            )
+        )
+        return
+    out.partnership(rec, members)
+    report.records += 1
+    report.review.extend(notes)
+    report.organisations = len(out._orgs_done)
+
+
+def write_rejects(rejects: list[Reject], directory: Path, path: Path) -> Path:
+    """One CSV row per reject: where, field, reason, and the raw cells when known."""
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{path.name}.rejects.csv"
+    raw_keys: list[str] = []
+    for r in rejects:
+        raw_keys.extend(k for k in r.raw if k not in raw_keys)
+    with target.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "row", "field", "reason", *raw_keys])
+        for r in rejects:
+            writer.writerow(
+                [
+                    r.origin.path,
+                    r.origin.line or "",
+                    r.field,
+                    r.reason,
+                    *(_neutralise(r.raw.get(k, "")) for k in raw_keys),
+                ]
+            )
+    return target
+
+
+def _neutralise(cell: object) -> str:
+    """Spreadsheet programs run cells starting with = + - @ as formulas: keep them text."""
+    text = str(cell)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _add_triples(out: SourceGraph, item: TriplesRecord) -> None:
+    """A plugin's own triples: blank nodes skolemised, each subject tied to its record."""
+    where = out.record(item.origin)
+    for s, p, o in item.triples:
+        s = s.skolemize() if isinstance(s, BNode) else s
+        o = o.skolemize() if isinstance(o, BNode) else o
+        out.add(s, p, o)
+        out.add(s, PROV.wasDerivedFrom, where)

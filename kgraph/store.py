@@ -1,0 +1,219 @@
+"""Open the store: an embedded Oxigraph database on disk (default) or in memory.
+
+Reads and writes go through pyoxigraph directly (fast, transactional); `dataset()` gives
+the rdflib API over the same engine (oxrdflib) for code that wants rdflib objects.
+One named graph per source; queries see their union.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, URIRef
+from rdflib.term import Node
+
+from kgraph.errors import KgraphError, StoreBusy
+from kgraph.vocab import ONTOLOGY_GRAPH, PREFIXES
+
+DEFAULT_PATH = "kgraph-store"
+ENV_STORE = "KGRAPH_STORE"
+ENV_LOCK_TIMEOUT = "KGRAPH_LOCK_TIMEOUT"
+LOCK_FILE = "kgraph.lock"
+
+
+def store_path(option: str | None) -> Path:
+    """--store PATH, else $KGRAPH_STORE, else ./kgraph-store."""
+    return Path(option or os.environ.get(ENV_STORE) or DEFAULT_PATH)
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    from oxrdflib._converter import to_ox as _to_ox
+
+    return _to_ox(term)
+
+
+def from_ox(term: object) -> Node:
+    from oxrdflib._converter import from_ox as _from_ox
+
+    return _from_ox(term)
+
+
+def _nt(q: ox.Quad | ox.Triple) -> str:
+    return f"{q.subject} {q.predicate} {q.object} ."
+
+
+class Store:
+    """A kgraph store. Use `Store.open(path, write=True)` as a context manager for writes."""
+
+    def __init__(self, ox_store: ox.Store, path: Path | None, writable: bool) -> None:
+        self.ox = ox_store
+        self.path = path
+        self.writable = writable
+        self._lock_fd: int | None = None
+
+    # -- opening -----------------------------------------------------------------------
+    @classmethod
+    def memory(cls) -> Store:
+        return cls(ox.Store(), None, True)
+
+    @classmethod
+    def open(cls, path: Path, *, write: bool = False, create: bool = False) -> Store:
+        """Open for reading (many at once) or writing (one at a time, behind a lock file)."""
+        path = Path(path)
+        if not write:
+            if not (path / "CURRENT").exists():
+                raise KgraphError(
+                    f"no kgraph store at {path}: import something first "
+                    f"(kgraph import FILE) or choose one with --store / ${ENV_STORE}"
+                )
+            try:
+                return cls(ox.Store.read_only(str(path)), path, False)
+            except OSError as exc:
+                raise KgraphError(f"cannot open the store at {path}: {exc}") from None
+        if path.exists() and not path.is_dir():
+            raise KgraphError(f"{path} is a file, not a kgraph store directory")
+        if not create and not path.exists():
+            raise KgraphError(f"no kgraph store at {path}")
+        path.mkdir(parents=True, exist_ok=True)
+        fd = _take_lock(path)
+        try:
+            inner = ox.Store(str(path))
+        except OSError as exc:
+            os.close(fd)
+            if "lock" in str(exc).lower():
+                raise StoreBusy(f"store {path} is busy: another process has it open") from None
+            raise KgraphError(f"cannot open the store at {path}: {exc}") from None
+        store = cls(inner, path, True)
+        store._lock_fd = fd
+        return store
+
+    def close(self) -> None:
+        if self.writable and self.path is not None:
+            self.ox.flush()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+        self.ox = None  # type: ignore[assignment]  # RocksDB closes when collected
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------------------
+    def dataset(self) -> Dataset:
+        """The rdflib API over this store; the default graph is the union of all graphs."""
+        from oxrdflib import OxigraphStore
+
+        return Dataset(store=OxigraphStore(store=self.ox), default_union=True)
+
+    def select(self, query: str, **bindings: Node | str | int) -> list[dict[str, Node]]:
+        """Run a SELECT over the union of all graphs; bindings are substituted as RDF terms."""
+        subs = {ox.Variable(k): _as_ox(v) for k, v in bindings.items()}
+        try:
+            solutions = self.ox.query(
+                query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs
+            )
+        except SyntaxError as exc:
+            raise KgraphError(f"SPARQL syntax error: {exc}") from None
+        names = [v.value for v in solutions.variables]
+        return [
+            {n: from_ox(t) for n, t in zip(names, sol, strict=True) if t is not None}
+            for sol in solutions
+        ]
+
+    def ask(self, query: str, **bindings: Node | str | int) -> bool:
+        subs = {ox.Variable(k): _as_ox(v) for k, v in bindings.items()}
+        return bool(
+            self.ox.query(
+                query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs
+            )
+        )
+
+    def has_graph(self, graph: URIRef) -> bool:
+        return self.ox.contains_named_graph(ox.NamedNode(graph))
+
+    def graph_quads(self, graph: URIRef) -> Iterator[ox.Quad]:
+        return self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
+    def count(self, graph: URIRef | None = None) -> int:
+        if graph is None:
+            return len(self.ox)
+        return sum(1 for _ in self.graph_quads(graph))
+
+    # -- writing (each call is one transaction) -----------------------------------------
+    def replace_graph(self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> int:
+        """Make the graph hold exactly these triples, in one transaction; returns the count.
+
+        Only the difference is written, so re-importing an unchanged source touches almost
+        nothing; a failure or kill part-way leaves the previous content whole.
+        """
+        g = ox.NamedNode(graph)
+        new = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples}
+        if not self.has_graph(graph):
+            self.ox.extend(new)  # one transaction: all of it or none
+            return len(new)
+        old = set(self.ox.quads_for_pattern(None, None, None, g))
+        gone, added = old - new, new - old
+        if gone or added:
+            self.ox.update(
+                f"DELETE DATA {{ GRAPH {g} {{\n{chr(10).join(map(_nt, gone))}\n}} }} ;\n"
+                f"INSERT DATA {{ GRAPH {g} {{\n{chr(10).join(map(_nt, added))}\n}} }}"
+            )
+        return len(new)
+
+    def remove_graph(self, graph: URIRef) -> None:
+        self.ox.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+
+    def ensure_ontology(self) -> None:
+        """Keep the vocabulary (concept labels, schemes) queryable beside the data."""
+        from kgraph.concepts import ontology_graph
+
+        self.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+
+
+def _as_ox(value: Node | str | int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(value, Node):
+        return to_ox(value)
+    return ox.Literal(str(value)) if isinstance(value, str) else to_ox(_literal(value))
+
+
+def _literal(value: object) -> Node:
+    from rdflib import Literal
+
+    return Literal(value)
+
+
+def _take_lock(path: Path) -> int:
+    """One writer at a time: wait up to $KGRAPH_LOCK_TIMEOUT seconds (default 30)."""
+    timeout = float(os.environ.get(ENV_LOCK_TIMEOUT, "30"))
+    fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise StoreBusy(
+                    f"store {path} is busy: another kgraph import is running "
+                    f"(waited {timeout:g} s; set ${ENV_LOCK_TIMEOUT} to wait longer)"
+                ) from None
+            time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def opened(path: Path, *, write: bool = False, create: bool = False) -> Iterator[Store]:
+    store = Store.open(path, write=write, create=create)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,265 @@
+"""Records (already resolved) -> RDF triples of one source graph, following docs/MODEL.md.
+
+Every IRI is minted from stable inputs (no blank nodes), so importing the same source
+twice yields the same triples, and two sources naming one body agree on its IRI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from kgraph import concepts
+from kgraph.records import Origin, Outcome, PartialDate, PartnershipRecord
+from kgraph.resolve import Organisation, Resolution
+from kgraph.vocab import ID, KG, ORG, concept, digest, org_iri, slug
+
+REGISTER = ID["register"]
+SCHEME_OF = {
+    "service": KG.ServiceAreas,
+    "region": KG.Regions,
+    "collaboration": KG.CollaborationKinds,
+    "outcome": KG.OutcomeKinds,
+    "orgtype": KG.OrganisationTypes,
+    "role": KG.MemberRoles,
+    "sector": KG.Sectors,
+}
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+class SourceGraph:
+    """Collects the triples of one source; a set, so repeats cost nothing."""
+
+    def __init__(self, source: URIRef) -> None:
+        self.source = source
+        self.triples: set[Triple] = set()
+        self._orgs_done: set[URIRef] = set()
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.triples.add((s, p, o))
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    # -- provenance ----------------------------------------------------------------------
+    def record(self, origin: Origin) -> URIRef:
+        """The node of the row/line/sentence a fact came from."""
+        if origin.line is not None:
+            node = URIRef(f"{self.source}/row/{origin.line}")
+        else:
+            node = URIRef(f"{self.source}/record/{digest(origin.record_id, origin.sentence)}")
+        self.add(node, RDF.type, KG.SourceRecord)
+        self.add(node, DCTERMS.isPartOf, self.source)
+        if origin.line is not None:
+            self.add(node, KG.line, Literal(origin.line, datatype=XSD.positiveInteger))
+        if origin.record_id:
+            self.add(node, DCTERMS.identifier, Literal(origin.record_id))
+        if origin.sentence:
+            self.add(node, KG.sentence, Literal(origin.sentence))
+        return node
+
+    def concept(self, scheme: str, text: str) -> URIRef:
+        c = concepts.match(scheme, text)
+        self._declare(c)
+        return c.iri
+
+    def concepts(self, scheme: str, text: str) -> list[URIRef]:
+        found = concepts.match_many(scheme, text)
+        for c in found:
+            self._declare(c)
+        return [c.iri for c in found]
+
+    def _declare(self, c: concepts.Concept) -> None:
+        if not c.known:  # a value no concept matched: described here, with this source
+            self.add(c.iri, RDF.type, SKOS.Concept)
+            self.add(c.iri, SKOS.prefLabel, Literal(c.label))
+            self.add(c.iri, SKOS.notation, Literal(c.notation))
+            self.add(c.iri, SKOS.inScheme, SCHEME_OF[c.scheme])
+
+    # -- organisations -------------------------------------------------------------------
+    def organisation(self, res: Resolution, as_written: str) -> URIRef:
+        org = res.org
+        iri = org_iri(org.id)
+        if as_written.strip() and as_written.strip() != org.name:
+            self.add(iri, SKOS.altLabel, Literal(as_written.strip()))
+        if iri in self._orgs_done:
+            return iri
+        self._orgs_done.add(iri)
+        self.add(iri, RDF.type, ORG.Organization)
+        self.add(iri, RDFS.label, Literal(org.name))
+        self.add(iri, SKOS.prefLabel, Literal(org.name))
+        self.add(iri, KG.orgType, self.concept("orgtype", org.kind))
+        self.add(iri, KG.resolution, Literal(_resolution_kind(res)))
+        if org.in_register:
+            self._register_facts(iri, org)
+        else:
+            self.add(iri, KG.needsReview, Literal(True))
+            if res.near_miss is not None:
+                self.add(iri, KG.nearMiss, org_iri(res.near_miss.id))
+            for other in res.ambiguous:
+                self.add(iri, KG.ambiguousWith, org_iri(other.id))
+        return iri
+
+    def _register_facts(self, iri: URIRef, org: Organisation) -> None:
+        self.add(iri, PROV.wasDerivedFrom, REGISTER)
+        for alias in (org.short_name, org.welsh_name):
+            if alias and alias != org.name:
+                self.add(iri, SKOS.altLabel, Literal(alias))
+        if org.gss:
+            self.add(iri, KG.gssCode, Literal(org.gss))
+        for code in org.former_gss:
+            self.add(iri, KG.formerGssCode, Literal(code))
+        if org.register_code:
+            self.add(iri, KG.registerCode, Literal(org.register_code))
+        if org.nation:
+            self.add(iri, KG.nation, Literal(org.nation))
+        if org.region:
+            self.add(iri, KG.region, self.concept("region", org.region))
+        if org.start:
+            self.add(iri, KG.existedFrom, Literal(org.start, datatype=XSD.date))
+        if org.end:
+            self.add(iri, KG.existedUntil, Literal(org.end, datatype=XSD.date))
+        for successor in org.replaced_by:
+            self.add(iri, DCTERMS.isReplacedBy, org_iri(successor))
+
+    # -- partnerships --------------------------------------------------------------------
+    def partnership(
+        self, rec: PartnershipRecord, members: list[tuple[URIRef, str]]
+    ) -> URIRef:
+        """`members` holds (organisation IRI, role notation) pairs, lead first."""
+        where = self.record(rec.origin)
+        key = digest(*sorted({m for m, _ in members}))
+        p = ID[f"partnership/{slug(rec.title, 50)}-{key}"]
+        self.add(p, RDF.type, ORG.OrganizationalCollaboration)
+        self.add(p, RDFS.label, Literal(rec.title))
+        self.add(p, DCTERMS.title, Literal(rec.title))
+        self.add(p, PROV.wasDerivedFrom, where)
+        if rec.identifier:
+            self.add(p, DCTERMS.identifier, Literal(rec.identifier))
+        if rec.description:
+            self.add(p, DCTERMS.description, Literal(rec.description))
+        if rec.status:
+            self.add(p, KG.status, Literal(rec.status))
+        if rec.kind:
+            self.add(p, KG.collaborationKind, self.concept("collaboration", rec.kind))
+        if rec.region:
+            self.add(p, KG.region, self.concept("region", rec.region))
+        for area in rec.service_areas:
+            for c in self.concepts("service", area):
+                self.add(p, KG.serviceArea, c)
+        interval = self.interval(rec.start, rec.end)
+        for org, role in members:
+            m = ID[f"membership/{digest(p, org, role, rec.start, rec.end)}"]
+            self.add(p, ORG.hasMember, org)
+            self.add(p, ORG.hasMembership, m)
+            self.add(m, RDF.type, ORG.Membership)
+            self.add(m, ORG.member, org)
+            self.add(m, ORG.organization, p)
+            self.add(m, ORG.role, concept("role", role))
+            self.add(m, PROV.wasDerivedFrom, where)
+            if interval is not None:
+                self.add(m, ORG.memberDuring, interval)
+        for outcome in rec.outcomes:
+            self.outcome(p, outcome, where)
+        return p
+
+    def interval(self, start: PartialDate | None, end: PartialDate | None) -> URIRef | None:
+        if start is None and end is None:
+            return None
+        node = ID[f"interval/{start.iso() if start else 'open'}--{end.iso() if end else 'open'}"]
+        self.add(node, RDF.type, TIME.Interval)
+        if start is not None:
+            self.add(node, TIME.hasBeginning, self.instant(start))
+        if end is not None:
+            self.add(node, TIME.hasEnd, self.instant(end))
+        return node
+
+    def instant(self, when: PartialDate) -> URIRef:
+        node = ID[f"instant/{when.iso()}"]
+        self.add(node, RDF.type, TIME.Instant)
+        self.add(node, TIME.inXSDgYear, Literal(f"{when.year:04d}", datatype=XSD.gYear))
+        if when.day is not None:
+            self.add(node, TIME.inXSDDate, Literal(when.iso(), datatype=XSD.date))
+        elif when.month is not None:
+            self.add(node, TIME.inXSDgYearMonth, Literal(when.iso(), datatype=XSD.gYearMonth))
+        return node
+
+    def outcome(self, partnership: URIRef, outcome: Outcome, where: URIRef) -> URIRef:
+        money = outcome.money
+        node = ID[
+            "outcome/"
+            + digest(partnership, outcome.kind, money and money.amount, money and money.per,
+                     outcome.text)
+        ]
+        self.add(partnership, KG.hasOutcome, node)
+        self.add(node, RDF.type, KG.Outcome)
+        self.add(node, KG.outcomeKind, self.concept("outcome", outcome.kind))
+        self.add(node, PROV.wasDerivedFrom, where)
+        if outcome.text:
+            self.add(node, DCTERMS.description, Literal(outcome.text))
+        if money is not None:
+            self.add(node, KG.amountGBP, Literal(money.amount, datatype=XSD.decimal))
+            if money.per:
+                self.add(node, KG.amountPer, Literal(money.per))
+            if money.qualifier:
+                self.add(node, KG.amountQualifier, Literal(money.qualifier))
+            if money.text:
+                self.add(node, KG.amountText, Literal(money.text))
+        return node
+
+    # -- the source itself -----------------------------------------------------------------
+    def describe_source(
+        self,
+        *,
+        file_name: str,
+        file_path: str,
+        sha256: str,
+        importer: str,
+        importer_version: str,
+        records: int,
+        rejects: int,
+        started: dt.datetime,
+        ended: dt.datetime,
+        media_type: str | None = None,
+    ) -> None:
+        s = self.source
+        activity = URIRef(f"{s}/import")
+        agent = ID[f"agent/{slug(importer)}"]
+        facts: Iterable[Triple] = [
+            (s, RDF.type, KG.Source),
+            (s, RDF.type, PROV.Entity),
+            (s, DCTERMS.title, Literal(file_name)),
+            (s, KG.fileName, Literal(file_name)),
+            (s, KG.filePath, Literal(file_path)),
+            (s, KG.sha256, Literal(sha256)),
+            (s, KG.importer, Literal(importer)),
+            (s, KG.importerVersion, Literal(importer_version)),
+            (s, KG.recordCount, Literal(records, datatype=XSD.nonNegativeInteger)),
+            (s, KG.rejectCount, Literal(rejects, datatype=XSD.nonNegativeInteger)),
+            (s, PROV.wasGeneratedBy, activity),
+            (activity, RDF.type, PROV.Activity),
+            (activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)),
+            (activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)),
+            (activity, PROV.wasAssociatedWith, agent),
+            (activity, PROV.used, s),
+            (agent, RDF.type, PROV.SoftwareAgent),
+            (agent, RDFS.label, Literal(f"kgraph importer '{importer}'")),
+            (REGISTER, RDF.type, PROV.Entity),
+            (REGISTER, RDFS.label, Literal("kgraph authority register (data/register)")),
+        ]
+        if media_type:
+            facts = [*facts, (s, DCTERMS["format"], Literal(media_type))]
+        for t in facts:
+            self.add(*t)
+        # the count includes the count triple itself
+        self.add(s, KG.tripleCount, Literal(len(self.triples) + 1, datatype=XSD.nonNegativeInteger))
+
+
+def _resolution_kind(res: Resolution) -> str:
+    if res.org.in_register:
+        return "register"
+    return "pattern" if res.status == "pattern" else "unknown"

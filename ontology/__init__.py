@@ -1,0 +1,1 @@
+"""The kgraph vocabulary and SHACL shapes, shipped with the package."""
