@@ -1,0 +1,87 @@
+"""What a user sees: help everywhere, one-line errors, listings as table, CSV and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kgraph.cli import cli
+
+COMMANDS = [
+    ["import"],
+    ["plugins"],
+    ["sources"],
+    ["remove"],
+    ["orgs", "list"],
+    ["orgs", "show"],
+    ["validate"],
+    ["demo"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_is_in_the_readme(command: list[str]) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert f"kgraph {' '.join(command)}" in readme
+
+
+def test_version() -> None:
+    from kgraph import __version__
+
+    assert CliRunner().invoke(cli, ["--version"]).output.strip() == f"kgraph, version {__version__}"
+
+
+def test_missing_file_is_one_line_exit_1(kg, tmp_path: Path) -> None:
+    result = kg("import", "--using", "compendium", str(tmp_path / "nope.csv"))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {tmp_path / 'nope.csv'}: no such file"
+
+
+def test_reading_commands_without_a_store_say_so(kg) -> None:
+    result = kg("sources")
+    assert result.exit_code == 1
+    assert "no kgraph store at" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_map_option_is_a_usage_error(kg, tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("Title,Lead,Partners\nX,Cardiff,Newport\n")
+    result = kg("import", "--map", "title", str(f))
+    assert result.exit_code == 2
+    assert "--map expects FIELD=COLUMN, got 'title'" in result.output
+
+
+def test_orgs_list_json_has_name_type_gss(kg, tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text("Title,Lead,Partners\nX,Cardiff Council,Newport City Council\n")
+    assert kg("import", str(f)).exit_code == 0
+    rows = json.loads(kg("orgs", "list", "--json").stdout)
+    assert {r["name"] for r in rows} == {"Cardiff Council", "Newport City Council"}
+    assert all({"name", "type", "gss"} <= set(r) for r in rows)
+    csv_out = kg("orgs", "list", "--csv").stdout.splitlines()
+    assert csv_out[0] == "name,type,gss,partnerships,sources,resolution"
+
+
+def test_csv_listing_neutralises_formulas(kg, tmp_path: Path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text('Title,Lead,Partners\nX,"=HYPERLINK(""http://x"")",Newport City Council\n')
+    assert kg("import", str(f)).exit_code == 0
+    out = kg("orgs", "list", "--csv").stdout
+    assert "'=HYPERLINK" in out
+
+
+def test_debug_shows_the_traceback(kg, tmp_path: Path) -> None:
+    result = kg("--debug", "sources")
+    assert result.exit_code == 1
+    assert result.exception is not None

@@ -1,0 +1,136 @@
+"""Imports are all or nothing, idempotent, and removable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kgraph.errors import BadInput
+from kgraph.hookspecs import ImportOptions
+from kgraph.ingest import import_file
+from kgraph.plugins import registry
+from kgraph.store import Store
+
+COMPENDIUM = """Project Title,Lead Body,Partner Bodies,Service Area,Start,End,Efficiency Gain (GBP per year)
+Prosiect Gwyrdd,Cardiff Council,"Caerphilly; Monmouthshire; Newport; Vale of Glamorgan",Waste,2005,,1000000
+Shared legal service,Merton,"Richmond upon Thames; Kingston upon Thames; Sutton",Legal,2011,,
+Cwm Taf safety,RCT,Merthyr Tydfil,Community safety,2010,2019,
+"""
+
+
+@pytest.fixture
+def compendium(tmp_path: Path) -> Path:
+    path = tmp_path / "compendium.csv"
+    path.write_text(COMPENDIUM, encoding="utf-8")
+    return path
+
+
+def counts(store_dir: Path) -> tuple[int, int]:
+    with Store.open(store_dir) as store:
+        orgs = store.select("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization }")
+        return len(store.ox), int(orgs[0]["n"])
+
+
+def test_import_twice_changes_no_count(kg, store_dir: Path, compendium: Path) -> None:
+    assert kg("import", str(compendium)).exit_code == 0
+    first = counts(store_dir)
+    again = kg("import", str(compendium))
+    assert "unchanged since the last import" in again.stdout
+    assert counts(store_dir) == first
+    forced = kg("import", "--force", str(compendium))
+    assert forced.exit_code == 0, forced.output
+    assert counts(store_dir) == first
+
+
+def test_same_bytes_under_another_path_replace_the_same_source(
+    kg, store_dir: Path, compendium: Path, tmp_path: Path
+) -> None:
+    kg("import", str(compendium))
+    first = counts(store_dir)
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(compendium.read_bytes())
+    assert kg("import", "--force", str(copy)).exit_code == 0
+    assert counts(store_dir) == first
+    assert len(json.loads(kg("sources", "--json").stdout)) == 1
+
+
+def test_edited_file_replaces_its_graph(kg, store_dir: Path, compendium: Path) -> None:
+    kg("import", str(compendium))
+    compendium.write_text(COMPENDIUM.replace("Cwm Taf safety", "Cwm Taf community safety"))
+    assert kg("import", str(compendium)).exit_code == 0
+    titles = json.loads(kg("orgs", "show", "RCT", "--json").stdout)[0]["partnerships"]
+    assert [p["partnership"] for p in titles] == ["Cwm Taf community safety"]
+
+
+def test_failure_mid_import_leaves_store_unchanged(
+    store_dir: Path, compendium: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(COMPENDIUM)
+    importer = registry().get("compendium")
+    with Store.open(store_dir, write=True, create=True) as store:
+        import_file(store, good, importer, ImportOptions())
+    before = counts(store_dir)
+
+    def exploding(path: Path, options: ImportOptions):
+        records = list(importer.read(path, options))
+        yield records[0]
+        raise OSError("disk went away")
+
+    import dataclasses
+
+    broken = dataclasses.replace(importer, read=exploding)
+    compendium.write_text(COMPENDIUM + "Another,Cardiff,Newport,Waste,2019,,\n")
+    with Store.open(store_dir, write=True) as store, pytest.raises(BadInput):
+        import_file(store, compendium, broken, ImportOptions())
+    assert counts(store_dir) == before
+
+
+def test_remove_restores_earlier_counts(kg, store_dir: Path, compendium: Path, tmp_path) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "Title,Lead,Partners\nTri-borough,Westminster,Kensington and Chelsea; Hammersmith and Fulham\n"
+    )
+    kg("import", str(other))
+    before = counts(store_dir)
+    kg("import", str(compendium))
+    assert counts(store_dir) != before
+    result = kg("remove", "compendium.csv")
+    assert result.exit_code == 0, result.output
+    assert counts(store_dir) == before
+
+
+def test_strict_imports_nothing_when_a_row_is_bad(kg, store_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(COMPENDIUM + "Broken,Cardiff,Newport,Waste,31/02/2015,,\n")
+    result = kg("import", "--strict", str(bad))
+    assert result.exit_code == 1
+    assert "--strict" in result.output and "nothing imported" in result.output
+    assert not (store_dir / "CURRENT").exists() or counts(store_dir)[1] == 0
+
+
+def test_bad_rows_are_reported_and_the_rest_imports(kg, store_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(COMPENDIUM + "Broken,Cardiff,Newport,Waste,31/02/2015,,\n")
+    result = kg("import", str(bad))
+    assert result.exit_code == 0, result.output
+    assert "3 records imported" in result.stdout
+    assert "bad.csv:5: start:" in result.stderr
+    rejects = store_dir / "rejects" / "bad.csv.rejects.csv"
+    assert rejects.exists() and "31/02/2015" in rejects.read_text()
+
+
+def test_every_member_has_its_gss_code(kg, compendium: Path) -> None:
+    kg("import", str(compendium))
+    rows = json.loads(kg("orgs", "list", "--json").stdout)
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["Rhondda Cynon Taf County Borough Council"]["gss"] == "W06000016"
+    assert all(r["gss"] for r in rows), [r for r in rows if not r["gss"]]
+
+
+def test_facts_say_where_they_came_from(kg, compendium: Path) -> None:
+    kg("import", str(compendium))
+    shown = json.loads(kg("orgs", "show", "Vale of Glamorgan", "--json").stdout)[0]
+    assert shown["partnerships"][0]["source"] == "compendium.csv:2"
