@@ -168,7 +168,12 @@ def import_(
             with _Progress(file.name) as progress:
                 try:
                     report = import_file(
-                        store, file, importer, options, force=force, rejects_dir=target,
+                        store,
+                        file,
+                        importer,
+                        options,
+                        force=force,
+                        rejects_dir=target,
                         progress=progress,
                     )
                 except KgraphError as exc:
@@ -200,8 +205,12 @@ def _print_report(report: Any) -> None:
     for note in report.review[:shown]:
         click.secho(f"  check {note}", fg="cyan", err=True)
     if len(report.review) > shown:
-        click.secho(f"  ... and {len(report.review) - shown} more names to check "
-                    "(kgraph orgs list --review)", fg="cyan", err=True)
+        click.secho(
+            f"  ... and {len(report.review) - shown} more names to check "
+            "(kgraph orgs list --review)",
+            fg="cyan",
+            err=True,
+        )
 
 
 class _Progress:
@@ -355,7 +364,9 @@ def orgs_show(ctx: click.Context, name: str, as_json: bool) -> None:
     click.echo(f"  partnerships ({len(detail['partnerships'])}):")
     for p in detail["partnerships"]:
         span = f"{p['start'] or '?'}-{p['end'] or ''}" if p["start"] or p["end"] else ""
-        click.echo(f"    {p['partnership']} ({p['role']}{', ' + span if span else ''})  [{p['source']}]")
+        click.echo(
+            f"    {p['partnership']} ({p['role']}{', ' + span if span else ''})  [{p['source']}]"
+        )
 
 
 # -- validate, demo --------------------------------------------------------------------

@@ -35,7 +35,9 @@ def run(store_path: Path = DEMO_STORE, out: Path = DEMO_MAP) -> DemoResult:
 
     if store_path.exists():
         if not (store_path / "CURRENT").exists():
-            raise KgraphError(f"{store_path} exists and is not a kgraph store: choose another --store")
+            raise KgraphError(
+                f"{store_path} exists and is not a kgraph store: choose another --store"
+            )
         shutil.rmtree(store_path)  # the demo store is rebuilt from scratch every time
     result = DemoResult(store=store_path, map=out)
     compendium = registry().get("compendium")
@@ -45,9 +47,12 @@ def run(store_path: Path = DEMO_STORE, out: Path = DEMO_MAP) -> DemoResult:
             with as_file(files("kgraph.data") / "sample" / name) as sample:
                 report = import_file(store, Path(sample), compendium, ImportOptions())
             result.reports.append(report)
-        result.organisations = _count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization }")
+        result.organisations = _count(
+            store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a org:Organization }"
+        )
         result.partnerships = _count(
-            store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a org:OrganizationalCollaboration }"
+            store,
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a org:OrganizationalCollaboration }",
         )
         result.sources = _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kg:Source }")
         graph = organisation_network(store)

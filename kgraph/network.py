@@ -45,7 +45,11 @@ def top_collaborators(graph: nx.Graph, n: int = 5) -> list[tuple[str, int, int]]
     """(label, partners, shared partnerships) by number of distinct partners, then ties."""
     ranked = sorted(
         graph.nodes,
-        key=lambda v: (-graph.degree(v), -graph.degree(v, weight="weight"), graph.nodes[v]["label"]),
+        key=lambda v: (
+            -graph.degree(v),
+            -graph.degree(v, weight="weight"),
+            graph.nodes[v]["label"],
+        ),
     )
     return [
         (graph.nodes[v]["label"], graph.degree(v), graph.degree(v, weight="weight"))

@@ -127,9 +127,7 @@ class SourceGraph:
             self.add(iri, DCTERMS.isReplacedBy, org_iri(successor))
 
     # -- partnerships --------------------------------------------------------------------
-    def partnership(
-        self, rec: PartnershipRecord, members: list[tuple[URIRef, str]]
-    ) -> URIRef:
+    def partnership(self, rec: PartnershipRecord, members: list[tuple[URIRef, str]]) -> URIRef:
         """`members` holds (organisation IRI, role notation) pairs, lead first."""
         where = self.record(rec.origin)
         key = digest(*sorted({m for m, _ in members}))
@@ -192,8 +190,9 @@ class SourceGraph:
         money = outcome.money
         node = ID[
             "outcome/"
-            + digest(partnership, outcome.kind, money and money.amount, money and money.per,
-                     outcome.text)
+            + digest(
+                partnership, outcome.kind, money and money.amount, money and money.per, outcome.text
+            )
         ]
         self.add(partnership, KG.hasOutcome, node)
         self.add(node, RDF.type, KG.Outcome)

@@ -100,7 +100,7 @@ def slug(text: str, limit: int = 60) -> str:
     """A lower-case ASCII slug safe inside an IRI path segment."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:limit].strip("-")
-    return out or "x" + hashlib.sha1(text.encode()).hexdigest()[:10]
+    return out or "x" + hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
 def digest(*parts: object, length: int = 12) -> str:

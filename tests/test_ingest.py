@@ -13,8 +13,10 @@ from kgraph.ingest import import_file
 from kgraph.plugins import registry
 from kgraph.store import Store
 
-COMPENDIUM = """Project Title,Lead Body,Partner Bodies,Service Area,Start,End,Efficiency Gain (GBP per year)
-Prosiect Gwyrdd,Cardiff Council,"Caerphilly; Monmouthshire; Newport; Vale of Glamorgan",Waste,2005,,1000000
+COMPENDIUM = """\
+Project Title,Lead Body,Partner Bodies,Service Area,Start,End,Efficiency Gain (GBP per year)
+Prosiect Gwyrdd,Cardiff Council,"Caerphilly; Monmouthshire; Newport; Vale of Glamorgan",\
+Waste,2005,,1000000
 Shared legal service,Merton,"Richmond upon Thames; Kingston upon Thames; Sutton",Legal,2011,,
 Cwm Taf safety,RCT,Merthyr Tydfil,Community safety,2010,2019,
 """
@@ -91,7 +93,8 @@ def test_failure_mid_import_leaves_store_unchanged(
 def test_remove_restores_earlier_counts(kg, store_dir: Path, compendium: Path, tmp_path) -> None:
     other = tmp_path / "other.csv"
     other.write_text(
-        "Title,Lead,Partners\nTri-borough,Westminster,Kensington and Chelsea; Hammersmith and Fulham\n"
+        "Title,Lead,Partners\n"
+        "Tri-borough,Westminster,Kensington and Chelsea; Hammersmith and Fulham\n"
     )
     kg("import", str(other))
     before = counts(store_dir)

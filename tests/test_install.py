@@ -19,8 +19,18 @@ def test_wheel_install_runs_demo_and_lists_plugins(tmp_path: Path) -> None:
     the running environment through a .pth file), and run it from an unrelated directory."""
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(wheels), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
         check=True,
     )
     env_dir = tmp_path / "venv"
@@ -30,8 +40,17 @@ def test_wheel_install_runs_demo_and_lists_plugins(tmp_path: Path) -> None:
     python = env_dir / "bin" / "python"
     wheel = next(wheels.glob("kgraph-*.whl"))
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
         check=True,
     )
     elsewhere = tmp_path / "elsewhere"
@@ -40,7 +59,11 @@ def test_wheel_install_runs_demo_and_lists_plugins(tmp_path: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     located = subprocess.run(
         [str(python), "-c", "import kgraph; print(kgraph.__file__)"],
-        cwd=elsewhere, capture_output=True, text=True, env=env, check=True,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     assert str(env_dir) in located.stdout, "the installed copy, not the checkout, must run"
     plugins = subprocess.run(

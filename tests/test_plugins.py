@@ -10,7 +10,7 @@ import pytest
 
 from kgraph import plugins
 
-THIRD_PARTY = '''
+THIRD_PARTY = """
 from kgraph.hookspecs import Importer, hookimpl
 from kgraph.records import Origin, OrgRef, PartnershipRecord
 
@@ -27,7 +27,7 @@ def read(path, options):
 def kgraph_importers():
     return [Importer(name="pairs", description="a|b|title lines", detects="*.pairs",
                      detect=detect, read=read)]
-'''
+"""
 
 
 @pytest.fixture
