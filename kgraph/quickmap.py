@@ -1,12 +1,15 @@
 """A plain pyvis map of the organisation network (the rendering issue replaces it).
 
-Every label and tooltip is escaped text: names come from sources and are never markup.
+Names come from sources and are never markup. vis-network draws labels on the canvas and
+shows string tooltips as text, and pyvis' `tojson` escapes them for the script context; but
+pyvis switches to raw-HTML tooltips when any title contains "href", so that word is broken.
 Nodes and edges are filled in bulk (pyvis' add_edge is quadratic) and the layout is seeded.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -33,8 +36,8 @@ def write_map(graph: nx.Graph, out: Path, title: str = "kgraph demo") -> Path:
     net.nodes = [
         {
             "id": node,
-            "label": html.escape(data["label"]),
-            "title": html.escape(
+            "label": data["label"],
+            "title": _text(
                 f"{data['label']} ({data['type']}"
                 + (f", {data['gss']}" if data.get("gss") else "")
                 + f"): {graph.degree(node)} partners"
@@ -57,3 +60,8 @@ def write_map(graph: nx.Graph, out: Path, title: str = "kgraph demo") -> Path:
     page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
     out.write_text(page, encoding="utf-8")
     return out
+
+
+def _text(value: str) -> str:
+    """Keep pyvis on its plain-text tooltip path (it turns to innerHTML on "href")."""
+    return re.sub("href", "hr\u200bef", value, flags=re.IGNORECASE)

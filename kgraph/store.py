@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from kgraph.errors import KgraphError, StoreBusy
@@ -25,6 +26,7 @@ DEFAULT_PATH = "kgraph-store"
 ENV_STORE = "KGRAPH_STORE"
 ENV_LOCK_TIMEOUT = "KGRAPH_LOCK_TIMEOUT"
 LOCK_FILE = "kgraph.lock"
+XSD_STRING = str(XSD.string)
 
 
 def store_path(option: str | None) -> Path:
@@ -33,15 +35,31 @@ def store_path(option: str | None) -> Path:
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from oxrdflib._converter import to_ox as _to_ox
-
-    return _to_ox(term)
+    """rdflib term -> pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD.string))
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def from_ox(term: object) -> Node:
-    from oxrdflib._converter import from_ox as _from_ox
-
-    return _from_ox(term)
+    """pyoxigraph term -> rdflib term; xsd:string literals come back as plain literals."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def _nt(q: ox.Quad | ox.Triple) -> str:
@@ -180,15 +198,7 @@ class Store:
 
 
 def _as_ox(value: Node | str | int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(value, Node):
-        return to_ox(value)
-    return ox.Literal(str(value)) if isinstance(value, str) else to_ox(_literal(value))
-
-
-def _literal(value: object) -> Node:
-    from rdflib import Literal
-
-    return Literal(value)
+    return to_ox(value if isinstance(value, Node) else Literal(value))
 
 
 def _take_lock(path: Path) -> int:

@@ -1,0 +1,386 @@
+"""Organisation name resolution against the authority register (data/register).
+
+Every importer hands names to one `Resolver`, so "Rhondda Cynon Taf County Borough Council",
+"Rhondda Cynon Taff" and "RCT" become one IRI (`la/RCT`) whichever source said them. The
+rules favour a missed match over a wrong one: distinct bodies are never merged, a name that
+fits several bodies equally is left unresolved with the candidates listed, and a name that
+is merely *close* to a register name ("Cardif Council") becomes a new organisation with a
+`near_miss` pointer for a person to check, never a silent merge.
+
+Order of attempts: code -> short forms table -> exact / alias / core name (then the same
+with county abbreviations expanded) -> unique whole-token prefix of a council's name ->
+an unknown organisation typed by the form of its name. Matching keys come from
+`kgraph.names` (shared with scripts/build_register.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kgraph import names
+from kgraph.names import (
+    FAMILIES,
+    FAMILY_OF_KIND,
+    PREFIX_STOP,
+    clean,
+    core,
+    designated_subtypes,
+    expand_abbreviations,
+    family_hint,
+    norm,
+    pattern_kind,
+    region_fits,
+)
+
+__all__ = ["Organisation", "Resolution", "Resolver", "is_generic"]
+
+_GSS = re.compile(r"[ENSWK]\d{8}")
+_NEAR_CUTOFF = 0.88
+# Unknown kinds worth a near-miss search: a company or a university is not a misspelt council.
+_NEAR_KINDS = frozenset(FAMILY_OF_KIND) | {"unknown", "other-public-body"}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A body as the register (or, for `in_register=False`, a source) knows it.
+
+    `id` is the stable part of its IRI (`kgraph.vocab.org_iri`); unknown names get
+    "name/<slug of the normalised name>" so that every source spelling agrees on one IRI.
+    """
+
+    id: str  # e.g. "la/RCT", "police/avon-and-somerset", "name/capita" for unknowns
+    name: str  # official or cleaned name
+    kind: str  # see kgraph.names.FAMILY_OF_KIND, plus university, college, company, ...
+    subtype: str = ""
+    short_name: str = ""
+    welsh_name: str = ""
+    aliases: tuple[str, ...] = ()
+    gss: str = ""
+    former_gss: tuple[str, ...] = ()
+    register_code: str = ""
+    start: str = ""  # ISO date or ""
+    end: str = ""
+    replaced_by: tuple[str, ...] = ()
+    nation: str = ""
+    region: str = ""
+    in_register: bool = True
+
+    def active(self, when: dt.date) -> bool:
+        """Whether the body existed on `when` (blank start/end = open-ended)."""
+        day = when.isoformat()
+        return (not self.start or self.start <= day) and (not self.end or day <= self.end)
+
+    def label(self) -> str:
+        """Name with its code, for notes: "City of Cardiff Council (W06000015)"."""
+        code = self.gss or self.register_code
+        return f"{self.name} ({code})" if code else self.name
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a name resolved to and how sure that is: the importer records all of it."""
+
+    query: str  # the name as given
+    org: Organisation  # the register org, or a new Organisation(in_register=False)
+    status: str  # "code", "exact", "alias", "short-form", "pattern", "unknown"
+    near_miss: Organisation | None = None  # a register body the name resembles; NEVER merged
+    ambiguous: tuple[Organisation, ...] = ()  # bodies the name could equally mean
+    note: str = ""  # one human sentence for the review list
+
+
+_LIST_FIELDS = ("aliases", "former_gss", "replaced_by")
+
+
+def _org_from_row(row: dict[str, str]) -> Organisation:
+    values: dict[str, object] = {k: (v or "").strip() for k, v in row.items() if k}
+    for key in _LIST_FIELDS:
+        values[key] = tuple(v for v in str(values.get(key, "")).split("|") if v)
+    return Organisation(**values)  # type: ignore[arg-type]
+
+
+class Resolver:
+    """Resolves organisation names to register bodies; build once, reuse (results cached).
+
+    Indexes: exact normalised names and aliases; "cores" (names without designators) per
+    kind family; whole-token prefixes of council names; codes (GSS, former GSS, register).
+    """
+
+    def __init__(self, orgs: Iterable[Organisation], short_forms: dict[str, str] | None = None):
+        self._orgs: dict[str, Organisation] = {}
+        self._codes: dict[str, Organisation] = {}
+        # key -> {org id: matched an official name (name/short/welsh) rather than an alias}
+        self._exact: dict[str, dict[str, bool]] = {}
+        self._cores: dict[tuple[str, str], dict[str, None]] = {}
+        self._prefix: dict[str, dict[str, None]] = {}
+        self._cache: dict[tuple, Resolution] = {}
+        for org in orgs:
+            self._add(org)
+        for org in sorted(self._orgs.values(), key=lambda o: o.kind not in FAMILIES["council"]):
+            for code in (org.register_code, org.gss, *org.former_gss):  # councils win clashes
+                if code:
+                    self._codes.setdefault(code, org)
+                    self._codes.setdefault(code.upper(), org)
+        self._short = {
+            norm(k): self._orgs[v] for k, v in (short_forms or {}).items() if v in self._orgs
+        }
+        self._near: dict[str, list[str]] = {}
+        for fam, key in self._cores:
+            self._near.setdefault(fam, []).append(key)
+
+    def _add(self, org: Organisation) -> None:
+        self._orgs[org.id] = org
+        fam = FAMILY_OF_KIND.get(org.kind, "gov")
+        strip = "combined" if org.kind == "combined-authority" else fam
+        official = [n for n in (org.name, org.short_name, org.welsh_name) if n]
+        for text, is_official in [(n, True) for n in official] + [(a, False) for a in org.aliases]:
+            n = norm(text)
+            c = core(n, strip)
+            # "Lincolnshire" names the county council, not Lincolnshire Police: bare area
+            # names of police and fire bodies count only when the query says police/fire.
+            if n and not (fam in ("police", "fire") and c == n):
+                slot = self._exact.setdefault(n, {})
+                slot[org.id] = slot.get(org.id, False) or is_official
+            if c:
+                self._cores.setdefault((fam, c), {})[org.id] = None
+            if fam == "council" and is_official and c:
+                toks = c.split()
+                for i in range(1, len(toks)):
+                    self._prefix.setdefault(" ".join(toks[:i]), {})[org.id] = None
+
+    # --- construction ------------------------------------------------------------------
+
+    @classmethod
+    def default(cls) -> Resolver:
+        """The register shipped with kgraph (data/register), loaded once per process."""
+        return _default_resolver()
+
+    @classmethod
+    def from_csv(cls, path: str | Path, short_forms: str | Path | None = None) -> Resolver:
+        """Load organisations.csv; short_forms.csv beside it is used unless one is given."""
+        path = Path(path)
+        with path.open(encoding="utf-8", newline="") as fh:
+            orgs = [_org_from_row(r) for r in csv.DictReader(fh)]
+        sf_path = Path(short_forms) if short_forms else path.with_name("short_forms.csv")
+        table: dict[str, str] = {}
+        if sf_path.is_file():
+            with sf_path.open(encoding="utf-8", newline="") as fh:
+                table = {r["name"]: r["id"] for r in csv.DictReader(fh) if r.get("name")}
+        return cls(orgs, table)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def get(self, org_id: str) -> Organisation | None:
+        return self._orgs.get(org_id)
+
+    def by_code(self, code: str) -> Organisation | None:
+        """A GSS code (current or former) or register code ("W06000016", "RCT", "E23000020")."""
+        code = (code or "").strip()
+        return self._codes.get(code) or self._codes.get(code.upper()) if code else None
+
+    def __iter__(self) -> Iterator[Organisation]:
+        return iter(self._orgs.values())
+
+    def __len__(self) -> int:
+        return len(self._orgs)
+
+    def is_generic(self, name: str) -> bool:
+        """A mention naming no one body ("the council", "local councils", "the police").
+
+        Words alone decide (`kgraph.names.is_generic`), except that a register name made of
+        such words ("Welsh Government", "Metropolitan Police") is not generic.
+        """
+        n = norm(clean(name))
+        return names.is_generic(name) and n not in self._exact and n not in self._short
+
+    # --- resolution ----------------------------------------------------------------------
+
+    def resolve(
+        self,
+        name: str,
+        *,
+        code: str | None = None,
+        when: dt.date | None = None,
+        region: str | None = None,
+    ) -> Resolution:
+        """Resolve a name as a source wrote it; `code`, `when`, `region` only narrow.
+
+        Raises ValueError for an empty name (a record without a name is the importer's
+        reject, not an organisation).
+        """
+        if not isinstance(name, str) or not clean(name):
+            raise ValueError("empty organisation name")
+        key = (name, code, when, region)
+        res = self._cache.get(key)
+        if res is None:
+            res = self._resolve(name, code, when, region)
+            if len(self._cache) < 200_000:
+                self._cache[key] = res
+        return res
+
+    def _resolve(
+        self, name: str, code: str | None, when: dt.date | None, region: str | None
+    ) -> Resolution:
+        org = self.by_code(code) if code else None
+        text = clean(name)
+        if org is None and _GSS.fullmatch(text.upper()):
+            org = self.by_code(text)
+        if org is not None:
+            return Resolution(name, org, "code")
+        n = norm(text)
+        if self.is_generic(text):
+            note = "generic mention: names no one organisation"
+            return Resolution(name, self._new(text, "unknown", ""), "unknown", note=note)
+        hint = family_hint(n)
+        if hint == "pcc":  # a commissioner is a body of its own, not the force
+            return self._unknown(name, text, n, None)
+        if n in self._short:
+            return Resolution(name, self._short[n], "short-form")
+        expanded = expand_abbreviations(n)
+        for variant in (n, expanded) if expanded != n else (n,):
+            found = self._by_name(variant, hint)
+            if found:
+                status = "short-form" if variant != n else ""
+                return self._decide(name, found, status, when, region, designated_subtypes(n))
+        if hint is None:
+            for variant in (n, expanded) if expanded != n else (n,):
+                found = self._by_prefix(variant)
+                if found:
+                    return self._decide(name, found, "short-form", when, region, ())
+        return self._unknown(name, text, n, hint)
+
+    def _by_name(self, n: str, hint: str | None) -> dict[str, bool]:
+        """Candidate ids -> matched an official name, by exact key then by core."""
+        kinds = FAMILIES[hint] if hint else FAMILIES["council"]
+        exact = self._exact.get(n, {})
+        if exact:
+            mine = {i: o for i, o in exact.items() if self._orgs[i].kind in kinds}
+            found = mine or dict(exact)  # an exact full name beats the kind words
+            if hint is None and core(n) == n:  # a bare place name: every body of that place
+                for i in self._cores.get(("council", n), {}):
+                    found.setdefault(i, False)
+            return found
+        strip = hint or "council"
+        c = core(n, strip)
+        ids = self._cores.get((FAMILY_OF_KIND[kinds[0]], c), {}) if c else {}
+        return {i: False for i in ids if self._orgs[i].kind in kinds}
+
+    def _by_prefix(self, n: str) -> dict[str, bool]:
+        """A whole-token prefix of one council's name: "Merthyr" -> Merthyr Tydfil."""
+        c = core(n)
+        if not c or all(tok in PREFIX_STOP for tok in c.split()):
+            return {}
+        return {i: False for i in self._prefix.get(c, {})}
+
+    def _decide(
+        self,
+        query: str,
+        found: dict[str, bool],
+        status: str,
+        when: dt.date | None,
+        region: str | None,
+        subtypes: tuple[str, ...],
+    ) -> Resolution:
+        """Pick one body from candidates by region, designator, date, then currency."""
+        cands = [self._orgs[i] for i in found]
+        pool = cands
+        for keep in (
+            (lambda o: region_fits(o.region, o.nation, region)) if region else None,
+            (lambda o: o.subtype in subtypes) if subtypes else None,
+            (lambda o: o.active(when)) if when else None,
+        ):
+            if keep is not None and len(pool) > 1:
+                pool = [o for o in pool if keep(o)] or pool
+        others: tuple[Organisation, ...] = ()
+        note = ""
+        if len(pool) > 1 and when is None:
+            current = [o for o in pool if not o.end]
+            if len(current) == 1:
+                others = tuple(o for o in pool if o is not current[0])
+                note = (
+                    f"{query!r} could also mean "
+                    + "; ".join(f"{o.label()}, until {o.end}" for o in others)
+                    + ": chose the current body"
+                )
+                pool = current
+        if len(pool) > 1:
+            text = clean(query)
+            names = " or ".join(o.label() for o in pool[:5])
+            note = f"ambiguous: {text!r} could be {names}; give a code, region or fuller name"
+            org = self._new(text, *pattern_kind(norm(text)))
+            return Resolution(query, org, "unknown", ambiguous=tuple(pool), note=note)
+        org = pool[0]
+        status = status or ("exact" if found[org.id] else "alias")
+        return Resolution(query, org, status, ambiguous=others, note=note)
+
+    # --- unknown names -------------------------------------------------------------------
+
+    def _new(self, text: str, kind: str, subtype: str) -> Organisation:
+        from kgraph.vocab import slug  # deferred: rdflib is heavy and only needed here
+
+        return Organisation(
+            id="name/" + slug(norm(text) or text),
+            name=text,
+            kind=kind,
+            subtype=subtype,
+            in_register=False,
+        )
+
+    def _unknown(self, query: str, text: str, n: str, hint: str | None) -> Resolution:
+        kind, subtype = pattern_kind(n)
+        org = self._new(text, kind, subtype)
+        status = "pattern" if kind != "unknown" else "unknown"
+        near = self._near_miss(n, hint) if kind in _NEAR_KINDS else None
+        note = f"near miss: did you mean {near.label()}?" if near else ""
+        return Resolution(query, org, status, near_miss=near, note=note)
+
+    def _near_miss(self, n: str, hint: str | None) -> Organisation | None:
+        """The register body whose core is closest (ratio >= 0.88) to this name's core."""
+        if hint in (None, "pcc", "combined"):
+            fam, kinds = "council", FAMILIES["council"]
+        else:
+            fam, kinds = hint, FAMILIES[hint]
+        best: tuple[float, str] | None = None
+        for word in {core(n, fam), core(n), n}:
+            if len(word) < 5:
+                continue
+            lo, hi = len(word) * 0.78, len(word) / 0.78
+            keys = [k for k in self._near.get(fam, ()) if lo <= len(k) <= hi]
+            for key in difflib.get_close_matches(word, keys, n=1, cutoff=_NEAR_CUTOFF):
+                ratio = difflib.SequenceMatcher(None, word, key).ratio()
+                if best is None or ratio > best[0]:
+                    best = (ratio, key)
+        if best is None:
+            return None
+        orgs = [self._orgs[i] for i in self._cores[(fam, best[1])]]
+        orgs = [o for o in orgs if o.kind in kinds] or orgs
+        return sorted(orgs, key=lambda o: (bool(o.end), o.id))[0]
+
+
+def is_generic(name: str) -> bool:
+    """True for "the council", "local councils", "the police": not an organisation's name."""
+    return Resolver.default().is_generic(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_resolver() -> Resolver:
+    return Resolver.from_csv(_register_path())
+
+
+def _register_path() -> Path:
+    """The packaged register (kgraph.data), or the checkout's data/ before packaging."""
+    try:
+        from importlib.resources import files
+
+        res = files("kgraph.data") / "register" / "organisations.csv"
+        if res.is_file():
+            return Path(str(res))
+    except (ModuleNotFoundError, TypeError, ValueError):
+        pass
+    return Path(__file__).resolve().parents[1] / "data" / "register" / "organisations.csv"
