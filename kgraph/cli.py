@@ -6,73 +6,16 @@ Heavy libraries (rdflib, pyoxigraph, networkx) are imported inside commands so t
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from kgraph import __version__
+from kgraph.cli_common import CONTEXT, KgraphGroup, listing, store_option
 from kgraph.errors import KgraphError
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class KgraphGroup(click.Group):
-    """Turns KgraphError into one coloured line and an exit code; --debug keeps tracebacks."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KgraphError as exc:
-            if _debug(ctx):
-                raise
-            if exc.exit_code == 2:
-                raise click.UsageError(str(exc), ctx) from None
-            raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            if _debug(ctx):
-                raise
-            click.echo("interrupted: nothing was changed by the interrupted import", err=True)
-            sys.exit(130)
-
-
-def _debug(ctx: click.Context) -> bool:
-    return bool(ctx.obj and ctx.obj.get("debug")) or "--debug" in sys.argv
-
-
-def listing(columns: Sequence[str]) -> Callable:
-    """Give a command --csv and --json; it returns rows, this prints them."""
-
-    def decorate(fn: Callable) -> Callable:
-        @click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
-        @click.option("--json", "fmt", flag_value="json", help="Print a JSON array of objects.")
-        @functools.wraps(fn)
-        def wrapper(*args: Any, fmt: str | None = None, **kwargs: Any) -> None:
-            rows = fn(*args, **kwargs)
-            if rows is None:
-                return
-            from kgraph import tables
-
-            if fmt == "csv":
-                click.echo(tables.as_csv(rows, columns), nl=False)
-            elif fmt == "json":
-                click.echo(tables.as_json(rows), nl=False)
-            else:
-                click.echo(tables.as_table(rows, columns), nl=False)
-
-        return wrapper
-
-    return decorate
-
-
-def _store_option(ctx: click.Context) -> Path:
-    from kgraph.store import store_path
-
-    return store_path(ctx.obj.get("store"))
 
 
 @click.group(cls=KgraphGroup, context_settings=CONTEXT)
@@ -159,7 +102,7 @@ def import_(
         mapping=parse_mapping(mapping, map_file), strict=strict, encoding=encoding
     )
     chosen = {path: reg.get(using) if using else reg.choose(path) for path in files}
-    path = _store_option(ctx)
+    path = store_option(ctx)
     failures = 0
     with Store.open(path, write=True, create=True) as store:
         store.ensure_ontology()
@@ -274,7 +217,7 @@ def sources(ctx: click.Context) -> list[dict[str, object]]:
     from kgraph.catalog import sources as list_sources
     from kgraph.store import Store
 
-    with Store.open(_store_option(ctx)) as store:
+    with Store.open(store_option(ctx)) as store:
         return list_sources(store)
 
 
@@ -291,7 +234,7 @@ def remove(ctx: click.Context, source: str) -> None:
     from kgraph.catalog import find_source
     from kgraph.store import Store
 
-    with Store.open(_store_option(ctx), write=True) as store:
+    with Store.open(store_option(ctx), write=True) as store:
         found = find_source(store, source)
         from rdflib import URIRef
 
@@ -322,13 +265,26 @@ def orgs_list(ctx: click.Context, review: bool, org_type: str | None) -> list[di
     from kgraph.catalog import organisations
     from kgraph.store import Store
 
-    with Store.open(_store_option(ctx)) as store:
+    with Store.open(store_option(ctx)) as store:
         rows = organisations(store)
     if review:
         rows = [r for r in rows if r["resolution"] != "register"]
     if org_type:
         rows = [r for r in rows if str(r["type"]).casefold() == org_type.casefold()]
     return rows
+
+
+HIDDEN_FACTS = {"label", "prefLabel", "type", "wasDerivedFrom"}
+REGISTER_FACTS = {
+    "gssCode",
+    "formerGssCode",
+    "registerCode",
+    "nation",
+    "region",
+    "existedFrom",
+    "existedUntil",
+    "isReplacedBy",
+}
 
 
 @orgs.command("show")
@@ -347,7 +303,7 @@ def orgs_show(ctx: click.Context, name: str, as_json: bool) -> None:
     from kgraph.catalog import find_organisation, organisation
     from kgraph.store import Store
 
-    with Store.open(_store_option(ctx)) as store:
+    with Store.open(store_option(ctx)) as store:
         detail = organisation(store, find_organisation(store, name))
     if as_json:
         click.echo(tables.as_json([detail]), nl=False)
@@ -357,9 +313,11 @@ def orgs_show(ctx: click.Context, name: str, as_json: bool) -> None:
     click.secho(title, bold=True)
     click.echo(f"  {detail['iri']}")
     for key, values in sorted(facts.items()):
-        if key in ("label", "type", "prefLabel"):
+        if key in HIDDEN_FACTS:
             continue
-        shown = sorted({f"{v}  [{src or 'register'}]" for v, src in values})
+        shown = sorted(
+            {f"{v}  [{'register' if key in REGISTER_FACTS else src}]" for v, src in values}
+        )
         click.echo(f"  {key}: " + ("\n  " + " " * (len(key) + 2)).join(shown))
     click.echo(f"  partnerships ({len(detail['partnerships'])}):")
     for p in detail["partnerships"]:
@@ -382,7 +340,7 @@ def validate(ctx: click.Context) -> None:
     from kgraph.store import Store
     from kgraph.validate import validate as run_validation
 
-    with Store.open(_store_option(ctx)) as store:
+    with Store.open(store_option(ctx)) as store:
         violations = run_validation(store.dataset())
     if not violations:
         click.echo("valid: no violations of ontology/shapes.ttl")

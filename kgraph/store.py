@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -134,10 +135,9 @@ class Store:
 
     def select(self, query: str, **bindings: Node | str | int) -> list[dict[str, Node]]:
         """Run a SELECT over the union of all graphs; bindings are substituted as RDF terms."""
-        subs = {ox.Variable(k): _as_ox(v) for k, v in bindings.items()}
         try:
             solutions = self.ox.query(
-                query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs
+                bind(query, bindings), prefixes=PREFIXES, use_default_graph_as_union=True
             )
         except SyntaxError as exc:
             raise KgraphError(f"SPARQL syntax error: {exc}") from None
@@ -148,11 +148,8 @@ class Store:
         ]
 
     def ask(self, query: str, **bindings: Node | str | int) -> bool:
-        subs = {ox.Variable(k): _as_ox(v) for k, v in bindings.items()}
         return bool(
-            self.ox.query(
-                query, prefixes=PREFIXES, use_default_graph_as_union=True, substitutions=subs
-            )
+            self.ox.query(bind(query, bindings), prefixes=PREFIXES, use_default_graph_as_union=True)
         )
 
     def has_graph(self, graph: URIRef) -> bool:
@@ -197,8 +194,29 @@ class Store:
         self.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
 
 
-def _as_ox(value: Node | str | int) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    return to_ox(value if isinstance(value, Node) else Literal(value))
+WHERE_OPEN = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
+VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def bind(query: str, bindings: dict[str, Node | str | int]) -> str:
+    """Bind variables to RDF terms with VALUES at the start of the WHERE clause.
+
+    The terms are serialised by pyoxigraph (escaped N-Triples syntax), so a value is always
+    one IRI or literal, never query text. VALUES (not Oxigraph's substitutions) because
+    substitution fails on variables the SELECT does not project.
+    """
+    if not bindings:
+        return query
+    match = WHERE_OPEN.search(query)
+    if match is None:
+        raise KgraphError("cannot bind parameters: the query has no WHERE { ... } clause")
+    values = []
+    for name, value in bindings.items():
+        if not VARIABLE.fullmatch(name):
+            raise KgraphError(f"not a SPARQL variable name: {name!r}")
+        term = to_ox(value if isinstance(value, Node) else Literal(value))
+        values.append(f"VALUES ?{name} {{ {term} }}")
+    return f"{query[: match.end()]} {' '.join(values)} {query[match.end() :]}"
 
 
 def _take_lock(path: Path) -> int:

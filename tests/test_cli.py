@@ -67,7 +67,7 @@ def test_orgs_list_json_has_name_type_gss(kg, tmp_path: Path) -> None:
     f.write_text("Title,Lead,Partners\nX,Cardiff Council,Newport City Council\n")
     assert kg("import", str(f)).exit_code == 0
     rows = json.loads(kg("orgs", "list", "--json").stdout)
-    assert {r["name"] for r in rows} == {"Cardiff Council", "Newport City Council"}
+    assert {r["name"] for r in rows} == {"City of Cardiff Council", "Newport City Council"}
     assert all({"name", "type", "gss"} <= set(r) for r in rows)
     csv_out = kg("orgs", "list", "--csv").stdout.splitlines()
     assert csv_out[0] == "name,type,gss,partnerships,sources,resolution"

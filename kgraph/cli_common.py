@@ -1,0 +1,73 @@
+"""Pieces every command module shares: error handling, listing output, the store option.
+
+Command modules (kgraph/cli.py and the kgraph/cli_*.py files) import only click and this
+at module level, so `kgraph --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kgraph.errors import KgraphError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class KgraphGroup(click.Group):
+    """Turns KgraphError into one coloured line and an exit code; --debug keeps tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KgraphError as exc:
+            if _debug(ctx):
+                raise
+            if exc.exit_code == 2:
+                raise click.UsageError(str(exc), ctx) from None
+            raise click.ClickException(str(exc)) from None
+        except KeyboardInterrupt:
+            if _debug(ctx):
+                raise
+            click.echo("interrupted: nothing was changed by the interrupted import", err=True)
+            sys.exit(130)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.get("debug")) or "--debug" in sys.argv
+
+
+def listing(columns: Sequence[str]) -> Callable:
+    """Give a command --csv and --json; it returns rows, this prints them."""
+
+    def decorate(fn: Callable) -> Callable:
+        @click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
+        @click.option("--json", "fmt", flag_value="json", help="Print a JSON array of objects.")
+        @functools.wraps(fn)
+        def wrapper(*args: Any, fmt: str | None = None, **kwargs: Any) -> None:
+            rows = fn(*args, **kwargs)
+            if rows is None:
+                return
+            from kgraph import tables
+
+            if fmt == "csv":
+                click.echo(tables.as_csv(rows, columns), nl=False)
+            elif fmt == "json":
+                click.echo(tables.as_json(rows), nl=False)
+            else:
+                click.echo(tables.as_table(rows, columns), nl=False)
+
+        return wrapper
+
+    return decorate
+
+
+def store_option(ctx: click.Context) -> Path:
+    from kgraph.store import store_path
+
+    return store_path(ctx.obj.get("store"))
