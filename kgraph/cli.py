@@ -389,6 +389,20 @@ def demo(ctx: click.Context, out: Path) -> None:
     click.echo(f"explore: kgraph --store {result.store} orgs list")
 
 
+def _add_command_modules() -> None:
+    """Commands of other areas live in kgraph/cli_*.py modules, each listing COMMANDS."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(name).COMMANDS:
+            cli.add_command(command)
+
+
+# Each entry is a module importing only click and kgraph.cli_common at top level.
+COMMAND_MODULES: list[str] = []
+_add_command_modules()
+
+
 def main() -> None:
     cli(prog_name="kgraph")
 
