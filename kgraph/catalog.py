@@ -90,9 +90,10 @@ SELECT ?p ?v ?file WHERE {
 """
 
 MEMBERSHIPS = """
-SELECT ?p ?title ?role ?start ?end ?file ?line WHERE {
+SELECT ?p ?title ?kind ?role ?start ?end ?file ?line WHERE {
   ?m org:member ?org ; org:organization ?p .
   ?p rdfs:label ?title .
+  OPTIONAL { ?p kg:collaborationKind/skos:prefLabel ?kind }
   OPTIONAL { ?m org:role/skos:prefLabel ?role }
   OPTIONAL { ?m org:memberDuring/time:hasBeginning/time:inXSDgYear ?start }
   OPTIONAL { ?m org:memberDuring/time:hasEnd/time:inXSDgYear ?end }
@@ -111,6 +112,7 @@ def organisation(store: Store, iri: URIRef) -> dict[str, object]:
     partnerships = [
         {
             "partnership": str(r["title"]),
+            "kind": str(r.get("kind", "")),
             "role": str(r.get("role", "")),
             "start": str(r.get("start", "")),
             "end": str(r.get("end", "")),

@@ -50,7 +50,8 @@ def cli(ctx: click.Context, store: str | None, debug: bool) -> None:
     "mapping",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="Read FIELD from COLUMN (repeatable), e.g. --map title='Project Name'.",
+    help="Read FIELD from COLUMN (repeatable), e.g. --map title='Project Name'; "
+    "FIELD=- ignores a column kgraph would otherwise use.",
 )
 @click.option(
     "--map-file",
@@ -315,16 +316,16 @@ def orgs_show(ctx: click.Context, name: str, as_json: bool) -> None:
     for key, values in sorted(facts.items()):
         if key in HIDDEN_FACTS:
             continue
-        shown = sorted(
-            {f"{v}  [{'register' if key in REGISTER_FACTS else src}]" for v, src in values}
-        )
+        sources_of: dict[str, set[str]] = {}
+        for value, src in values:
+            sources_of.setdefault(value, set()).add("register" if key in REGISTER_FACTS else src)
+        shown = [f"{v}  [{', '.join(sorted(s))}]" for v, s in sorted(sources_of.items())]
         click.echo(f"  {key}: " + ("\n  " + " " * (len(key) + 2)).join(shown))
     click.echo(f"  partnerships ({len(detail['partnerships'])}):")
     for p in detail["partnerships"]:
         span = f"{p['start'] or '?'}-{p['end'] or ''}" if p["start"] or p["end"] else ""
-        click.echo(
-            f"    {p['partnership']} ({p['role']}{', ' + span if span else ''})  [{p['source']}]"
-        )
+        about = ", ".join(x for x in (p["kind"], p["role"], span) if x)
+        click.echo(f"    {p['partnership']} ({about})  [{p['source']}]")
 
 
 # -- validate, demo --------------------------------------------------------------------
