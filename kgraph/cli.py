@@ -6,6 +6,7 @@ Heavy libraries (rdflib, pyoxigraph, networkx) are imported inside commands so t
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -104,29 +105,35 @@ def import_(
     )
     chosen = {path: reg.get(using) if using else reg.choose(path) for path in files}
     path = store_option(ctx)
+    created = not (path / "CURRENT").exists()
     failures = 0
-    with Store.open(path, write=True, create=True) as store:
-        store.ensure_ontology()
-        target = rejects_dir or path / "rejects"
-        for file, importer in chosen.items():
-            with _Progress(file.name) as progress:
-                try:
-                    report = import_file(
-                        store,
-                        file,
-                        importer,
-                        options,
-                        force=force,
-                        rejects_dir=target,
-                        progress=progress,
-                    )
-                except KgraphError as exc:
-                    if len(files) == 1:
-                        raise
-                    click.secho(f"error: {exc}", fg="red", err=True)
-                    failures += 1
-                    continue
-            _print_report(report)
+    try:
+        with Store.open(path, write=True, create=True) as store:
+            store.ensure_ontology()
+            target = rejects_dir or path / "rejects"
+            for file, importer in chosen.items():
+                with _Progress(file.name) as progress:
+                    try:
+                        report = import_file(
+                            store,
+                            file,
+                            importer,
+                            options,
+                            force=force,
+                            rejects_dir=target,
+                            progress=progress,
+                        )
+                    except KgraphError as exc:
+                        if len(files) == 1:
+                            raise
+                        click.secho(f"error: {exc}", fg="red", err=True)
+                        failures += 1
+                        continue
+                _print_report(report)
+    except KgraphError:
+        if created:  # a failed first import leaves no store behind, as it found none
+            shutil.rmtree(path, ignore_errors=True)
+        raise
     if failures:
         raise KgraphError(f"{failures} of {len(files)} files failed; the others were imported")
 
