@@ -105,7 +105,7 @@ def import_(
     )
     chosen = {path: reg.get(using) if using else reg.choose(path) for path in files}
     path = store_option(ctx)
-    created = not (path / "CURRENT").exists()
+    created = not path.exists()  # only a directory we made may be removed again
     failures = 0
     try:
         with Store.open(path, write=True, create=True) as store:
@@ -407,7 +407,9 @@ def _add_command_modules() -> None:
 
 
 # Each entry is a module importing only click and kgraph.cli_common at top level.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "kgraph.cli_analytics",
+]
 _add_command_modules()
 
 
