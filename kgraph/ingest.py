@@ -15,7 +15,7 @@ from rdflib.namespace import PROV
 
 from kgraph.errors import BadInput, KgraphError, StrictRejects
 from kgraph.hookspecs import Importer, ImportOptions
-from kgraph.records import PartnershipRecord, Reject, TriplesRecord
+from kgraph.records import EventRecord, OrgRef, PartnershipRecord, Reject, TriplesRecord
 from kgraph.resolve import Resolver
 from kgraph.store import Store
 from kgraph.triples import SourceGraph
@@ -112,6 +112,8 @@ def import_file(
                 report.rejects.append(item)
             elif isinstance(item, PartnershipRecord):
                 _add_partnership(out, item, resolver, report)
+            elif isinstance(item, EventRecord):
+                _add_event(out, item, resolver, report)
             elif isinstance(item, TriplesRecord):
                 _add_triples(out, item)
                 report.records += 1
@@ -197,6 +199,78 @@ def _add_partnership(
     out.partnership(rec, members)
     report.records += 1
     report.review.extend(notes)
+    report.organisations = len(out._orgs_done)
+
+
+def _add_event(
+    out: SourceGraph, rec: EventRecord, resolver: Resolver, report: ImportReport
+) -> None:
+    """A news event: organisations resolved (generic mentions skipped, never invented), the
+    event written, and a partnership when it ties two or more distinct organisations."""
+    when = rec.date.first_day() if rec.date else None
+
+    def resolve_all(refs: tuple[OrgRef, ...]) -> list[tuple[URIRef, OrgRef]]:
+        found: dict[URIRef, OrgRef] = {}
+        for ref in refs:
+            if not ref.name.strip() or resolver.is_generic(ref.name):
+                continue
+            try:
+                res = resolver.resolve(ref.name, code=ref.code, when=when)
+            except ValueError:
+                continue
+            if res.note:
+                report.review.append(f"{rec.origin.where()}: {ref.name!r}: {res.note}")
+            elif not res.org.in_register:
+                report.review.append(
+                    f"{rec.origin.where()}: {ref.name!r}: not in the register; "
+                    f"added as a new organisation ({res.org.kind})"
+                )
+            found.setdefault(out.organisation(res, ref.name), ref)
+        return list(found.items())
+
+    involved = resolve_all(rec.organisations)
+    former = [
+        (iri, ref) for iri, ref in resolve_all(rec.former_partners) if iri not in dict(involved)
+    ]
+    partnerships: list[URIRef] = []
+    # partnerships this source's events already made, by member set: a partner change
+    # ends the one an earlier item reported instead of minting a second one
+    made: dict[frozenset, URIRef] = out.__dict__.setdefault("_event_partnerships", {})
+    if len(involved) >= 2:
+        tied = PartnershipRecord(
+            title=rec.title,
+            origin=rec.origin,
+            partners=tuple(ref for _, ref in involved),
+            service_areas=rec.service_areas,
+            kind=rec.kind,
+            start=rec.partnership_start,
+            end=rec.partnership_end,
+            status="ended" if rec.partnership_end is not None else None,
+            description=rec.description,
+        )
+        p = out.partnership(tied, [(iri, "partner") for iri, _ in involved])
+        made.setdefault(frozenset(iri for iri, _ in involved), p)
+        partnerships.append(p)
+    if former and involved and rec.date is not None:
+        changer_iri, changer = involved[0]
+        for iri, ref in former:
+            earlier = made.get(frozenset((changer_iri, iri)))
+            if earlier is not None:
+                partnerships.append(earlier)
+                continue
+            ended = PartnershipRecord(
+                title=f"{changer.name} and {ref.name}",
+                origin=rec.origin,
+                partners=(changer, ref),
+                service_areas=rec.service_areas,
+                end=rec.date,
+                status="ended",
+            )
+            partnerships.append(
+                out.partnership(ended, [(changer_iri, "partner"), (iri, "partner")])
+            )
+    out.event(rec, [iri for iri, _ in involved], [iri for iri, _ in former], partnerships)
+    report.records += 1
     report.organisations = len(out._orgs_done)
 
 

@@ -79,6 +79,7 @@ class Outcome:
     kind: str = "efficiency-gain"
     money: Money | None = None
     text: str | None = None
+    confidence: float | None = None  # set by extractors that guess (news); None: as stated
 
 
 @dataclass(frozen=True)
@@ -141,4 +142,101 @@ class Reject:
         return f"{self.origin.where()}: {self.field}: {self.reason}"
 
 
-Record = PartnershipRecord | TriplesRecord
+@dataclass(frozen=True)
+class DigestRef:
+    """The digest issue (or feed, or article page) a news item came from."""
+
+    key: str  # stable identity, e.g. "2015-01-28|news summary of ..." (not the file path)
+    title: str
+    date: PartialDate | None = None  # the date the digest covers ("from 28th January 2015")
+    issued: PartialDate | None = None  # the date it was posted, when given separately
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One collaboration event a news item reports (the news importer's record).
+
+    `organisations` are the bodies the sentence ties together (never generic mentions);
+    `origin.sentence` is the sentence the event was read from. `former_partners` are bodies
+    a partner change leaves behind; `partnership_start`/`partnership_end` date the
+    partnership the event yields (when it ties two or more organisations).
+    """
+
+    title: str  # the headline
+    origin: Origin
+    key: str  # stable identity of the event (re-imports and review decisions rely on it)
+    date: PartialDate | None = None  # the item's own date, else its digest's
+    description: str | None = None  # the item's summary
+    kind: str | None = None  # a collaboration kind notation, e.g. "merger-talks"
+    organisations: tuple[OrgRef, ...] = ()
+    former_partners: tuple[OrgRef, ...] = ()
+    service_areas: tuple[str, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    confidence: float = 1.0
+    needs_review: bool = False
+    digest: DigestRef | None = None
+    url: str | None = None
+    is_item: bool = True  # False: read from commentary or a list, not a news item
+    partnership_start: PartialDate | None = None
+    partnership_end: PartialDate | None = None
+    notes: tuple[str, ...] = ()  # why the confidence is what it is
+
+
+# Where an answer sits on its scale: the notations of the kg:ScalePositions scheme.
+SCALE_POSITIONS = ("positive", "neutral", "negative")
+SCALE_KINDS = ("likert", "yes-no", "choice", "number", "text")
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    """A question as its questionnaire defines it."""
+
+    id: str  # stable within the survey: "q1", "improved-services"
+    text: str
+    measure: str | None = None  # a kg:SurveyMeasures notation or label, e.g. "savings-achieved"
+    scale: str = "text"  # one of SCALE_KINDS
+
+
+@dataclass(frozen=True)
+class SurveyRecord:
+    """A survey as a whole (the survey importer yields it first): the qb:DataSet its
+    observations belong to. `components` names the optional dimensions and attributes its
+    observations carry ("respondent", "respondent_id", "period", "partnership", "region",
+    "org_type"); `notes` go to the user's review list (encoding, generated definition)."""
+
+    key: str  # the survey id: stable across re-imports and across the files of one survey
+    title: str
+    origin: Origin
+    questions: tuple[SurveyQuestion, ...] = ()
+    description: str | None = None
+    date: PartialDate | None = None
+    components: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ObservationRecord:
+    """One answer to one survey question (a qb:Observation); `key` tells it apart from the
+    other answers of its source (respondent, question, period, partnership)."""
+
+    survey: str  # SurveyRecord.key
+    survey_title: str
+    question: SurveyQuestion
+    origin: Origin
+    answer: str  # as written
+    key: str
+    respondent: OrgRef | None = None  # the organisation answering, when the survey names it
+    respondent_id: str | None = None  # the survey's own respondent key
+    partnership: str | None = None  # title or reference of the partnership the answer is about
+    label: str | None = None  # the option of the scale the answer was read as
+    position: str | None = None  # one of SCALE_POSITIONS, or None ("Don't know", numbers)
+    value: Decimal | None = None  # a numeric answer, or the chosen option's value
+    period: PartialDate | None = None
+    region: str | None = None  # the respondent's region as the survey gives it
+    org_type: str | None = None  # the respondent's kind of body as the survey gives it
+
+
+Record = (
+    PartnershipRecord | TriplesRecord | EventRecord | SurveyRecord | ObservationRecord
+)

@@ -7,13 +7,22 @@ twice yields the same triples, and two sources naming one body agree on its IRI.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kgraph import concepts
-from kgraph.records import Origin, Outcome, PartialDate, PartnershipRecord
+from kgraph.records import (
+    DigestRef,
+    EventRecord,
+    Origin,
+    Outcome,
+    PartialDate,
+    PartnershipRecord,
+)
 from kgraph.resolve import Organisation, Resolution
 from kgraph.vocab import ID, KG, ORG, concept, digest, org_iri, slug
 
@@ -202,6 +211,8 @@ class SourceGraph:
         self.add(node, PROV.wasDerivedFrom, where)
         if outcome.text:
             self.add(node, DCTERMS.description, Literal(outcome.text))
+        if outcome.confidence is not None:
+            self.add(node, KG.confidence, _decimal(outcome.confidence))
         if money is not None:
             self.add(node, KG.amountGBP, Literal(money.amount, datatype=XSD.decimal))
             if money.per:
@@ -210,6 +221,77 @@ class SourceGraph:
                 self.add(node, KG.amountQualifier, Literal(money.qualifier))
             if money.text:
                 self.add(node, KG.amountText, Literal(money.text))
+        return node
+
+    # -- news events (docs/MODEL.md "News events") -----------------------------------------
+    def event(
+        self,
+        rec: EventRecord,
+        involved: list[URIRef],
+        former: list[URIRef] = (),  # type: ignore[assignment]
+        partnerships: list[URIRef] = (),  # type: ignore[assignment]
+        *,
+        review_below: float = 0.7,
+    ) -> URIRef:
+        """One news item / collaboration event; its IRI comes from `rec.key`, never the path."""
+        e = event_iri(rec.key)
+        where = self.sentence_record(rec.origin, rec.key)
+        if rec.is_item:
+            self.add(e, RDF.type, KG.NewsItem)
+        if rec.kind or involved or not rec.is_item:
+            self.add(e, RDF.type, KG.CollaborationEvent)
+        self.add(e, DCTERMS.title, Literal(rec.title))
+        self.add(e, RDFS.label, Literal(rec.title))
+        self.add(e, PROV.wasDerivedFrom, where)
+        if rec.description:
+            self.add(e, DCTERMS.description, Literal(rec.description))
+        if rec.date is not None:
+            self.add(e, DCTERMS.date, date_literal(rec.date))
+        if rec.kind:
+            self.add(e, KG.collaborationKind, self.concept("collaboration", rec.kind))
+        for org in involved:
+            self.add(e, KG.involves, org)
+        for org in former:
+            self.add(e, KG.formerPartner, org)
+        for area in rec.service_areas:
+            self.add(e, KG.serviceArea, self.concept("service", area))
+        for p in partnerships:
+            self.add(e, KG.concerns, p)
+        self.add(e, KG.confidence, _decimal(rec.confidence))
+        if rec.needs_review or rec.confidence < review_below:
+            self.add(e, KG.needsReview, Literal(True))
+        if rec.url and _URL.fullmatch(rec.url):
+            self.add(e, DCTERMS.source, URIRef(rec.url))
+        if rec.digest is not None:
+            self.add(e, DCTERMS.isPartOf, self.digest(rec.digest))
+        for outcome in rec.outcomes:
+            origin = Origin(rec.origin.path, rec.origin.line, outcome.text or rec.origin.sentence)
+            node = self.outcome(e, outcome, self.sentence_record(origin, rec.key))
+            for p in partnerships[:1]:
+                self.add(p, KG.hasOutcome, node)
+            if outcome.confidence is not None and outcome.confidence < review_below:
+                self.add(node, KG.needsReview, Literal(True))
+        return e
+
+    def sentence_record(self, origin: Origin, key: str | None = None) -> URIRef:
+        """A kg:SourceRecord for one sentence (several sentences can share a line)."""
+        node = self.record(Origin(origin.path, None, origin.sentence, key or origin.record_id))
+        if origin.line is not None:
+            self.add(node, KG.line, Literal(origin.line, datatype=XSD.positiveInteger))
+        return node
+
+    def digest(self, ref: DigestRef) -> URIRef:
+        node = ID[f"digest/{digest(ref.key)}"]
+        self.add(node, RDF.type, KG.NewsDigest)
+        self.add(node, DCTERMS.title, Literal(ref.title))
+        self.add(node, RDFS.label, Literal(ref.title))
+        self.add(node, PROV.wasDerivedFrom, self.source)
+        if ref.date is not None:
+            self.add(node, DCTERMS.date, date_literal(ref.date))
+        if ref.issued is not None:
+            self.add(node, DCTERMS.issued, date_literal(ref.issued))
+        if ref.url and _URL.fullmatch(ref.url):
+            self.add(node, DCTERMS.source, URIRef(ref.url))
         return node
 
     # -- the source itself -----------------------------------------------------------------
@@ -258,6 +340,27 @@ class SourceGraph:
             self.add(*t)
         # the count includes the count triple itself
         self.add(s, KG.tripleCount, Literal(len(self.triples) + 1, datatype=XSD.nonNegativeInteger))
+
+
+def event_iri(key: str) -> URIRef:
+    """Events are named by their key (date, headline, sentence), never by the file path."""
+    return ID[f"event/{digest(key, length=16)}"]
+
+
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+
+
+def _decimal(value: float) -> Literal:
+    return Literal(Decimal(str(round(float(value), 2))), datatype=XSD.decimal)
+
+
+def date_literal(when: PartialDate) -> Literal:
+    """xsd:date, xsd:gYearMonth or xsd:gYear, as precise as the source was."""
+    if when.day is not None:
+        return Literal(when.iso(), datatype=XSD.date)
+    if when.month is not None:
+        return Literal(when.iso(), datatype=XSD.gYearMonth)
+    return Literal(when.iso(), datatype=XSD.gYear)
 
 
 def _resolution_kind(res: Resolution) -> str:

@@ -19,6 +19,7 @@ QB = Namespace("http://purl.org/linked-data/cube#")
 ID = Namespace(BASE + "id/")
 SCHEME = Namespace(BASE + "scheme/")
 ONTOLOGY_GRAPH = URIRef(BASE + "graph/ontology")
+REVIEW_GRAPH = URIRef(BASE + "graph/review")  # people's decisions on extracted facts
 
 
 class KG(DefinedNamespace):
@@ -32,6 +33,8 @@ class KG(DefinedNamespace):
     SourceRecord: URIRef  # a row, line or sentence of a source
     Outcome: URIRef  # a reported result of a collaboration, often with money
     CollaborationEvent: URIRef  # something that happened to a collaboration (news)
+    NewsItem: URIRef  # one headline of a digest, a feed entry or an article (news)
+    NewsDigest: URIRef  # a digest issue, a feed or an article page that items came from
     # organisations
     orgType: URIRef  # -> skos:Concept in the organisation-type scheme
     gssCode: URIRef  # ONS GSS code, e.g. W06000016
@@ -68,6 +71,31 @@ class KG(DefinedNamespace):
     line: URIRef  # 1-based row or line of a source record
     sentence: URIRef  # the sentence a fact was read from
     confidence: URIRef  # xsd:decimal 0..1
+    # news events
+    involves: URIRef  # event -> an organisation the sentence ties together
+    formerPartner: URIRef  # partner-change event -> the organisation left behind
+    concerns: URIRef  # event -> the partnership it creates, changes or ends
+    reviewStatus: URIRef  # "confirmed" or "rejected": a person's decision on a fact
+    reviewedAt: URIRef  # xsd:dateTime of that decision
+    reviewNote: URIRef  # the reviewer's note
+    # surveys (RDF Data Cube: a qb:DataSet per survey, a qb:Observation per answer)
+    Question: URIRef  # a survey question: dcterms:identifier, dcterms:title, kg:measures
+    respondent: URIRef  # observation -> the organisation that answered
+    respondentId: URIRef  # the survey's own respondent key
+    question: URIRef  # observation -> kg:Question
+    period: URIRef  # the survey year / date an answer refers to
+    answer: URIRef  # the answer as written
+    answerLabel: URIRef  # the scale option the answer was read as
+    answerValue: URIRef  # xsd:decimal: a numeric answer, or the option's value
+    scalePosition: URIRef  # -> kgs:position/positive|neutral|negative
+    aboutPartnership: URIRef  # observation -> the partnership the answer is about
+    partnershipName: URIRef  # that partnership as the survey names it
+    respondentRegion: URIRef  # -> region concept, as the survey gives it
+    respondentType: URIRef  # the respondent's kind of body, as the survey gives it
+    measures: URIRef  # question -> concept in kg:SurveyMeasures
+    scaleKind: URIRef  # "likert", "yes-no", "choice", "number" or "text"
+    SurveyMeasures: URIRef
+    ScalePositions: URIRef
     # concept schemes
     OrganisationTypes: URIRef
     Sectors: URIRef
