@@ -302,7 +302,19 @@ def is_generic(name: str) -> bool:
     phrase by words alone would tie unrelated facts to one body, so it is left unresolved.
     """
     tokens = norm(clean(name)).split()
+    if len(tokens) > 1 and tokens[0] in _NATIONS and not any(t in _PLURALS for t in tokens):
+        # "Scottish Fire and Rescue Service", "Welsh Government": one national body;
+        # "Welsh councils", "Scottish police forces" stay generic
+        return False
     return not tokens or all(tok in _GENERIC_WORDS for tok in tokens)
+
+
+_NATIONS = words("english welsh scottish uk british")
+_PLURALS = words(
+    "councils authorities counties districts boroughs cities forces constabularies services "
+    "boards trusts hospitals bodies organisations organizations agencies departments "
+    "governments ministries partnerships regions areas partners members"
+)
 
 
 _CONTRACTORS = (

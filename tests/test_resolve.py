@@ -456,3 +456,14 @@ def test_norm_and_core_helpers() -> None:
     assert core(norm("London Borough of Richmond upon Thames")) == "richmond upon thames"
     assert core(norm("Rhondda Cynon Taf County Borough Council")) == "rhondda cynon taf"
     assert core(norm("City of London")) == ""  # never "London"
+
+
+def test_a_national_body_is_not_a_generic_mention() -> None:
+    from kgraph.names import is_generic
+
+    assert not is_generic("Scottish Fire and Rescue Service")
+    assert is_generic("Welsh councils") and is_generic("Scottish police forces")
+
+
+def test_clg_is_the_department() -> None:
+    assert Resolver.default().resolve("CLG").org.id == "gov/D4"
