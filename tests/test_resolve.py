@@ -463,7 +463,3 @@ def test_a_national_body_is_not_a_generic_mention() -> None:
 
     assert not is_generic("Scottish Fire and Rescue Service")
     assert is_generic("Welsh councils") and is_generic("Scottish police forces")
-
-
-def test_clg_is_the_department() -> None:
-    assert Resolver.default().resolve("CLG").org.id == "gov/D4"
