@@ -120,7 +120,14 @@ def organisation(store: Store, iri: URIRef) -> dict[str, object]:
         }
         for r in store.select(MEMBERSHIPS, org=iri)
     ]
-    return {"iri": str(iri), "facts": facts, "partnerships": partnerships}
+    from kgraph.news.review import events
+
+    return {
+        "iri": str(iri),
+        "facts": facts,
+        "partnerships": partnerships,
+        "events": events(store, iri),
+    }
 
 
 def _label(store: Store, value: object) -> str:

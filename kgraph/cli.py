@@ -333,6 +333,16 @@ def orgs_show(ctx: click.Context, name: str, as_json: bool) -> None:
         span = f"{p['start'] or '?'}-{p['end'] or ''}" if p["start"] or p["end"] else ""
         about = ", ".join(x for x in (p["kind"], p["role"], span) if x)
         click.echo(f"    {p['partnership']} ({about})  [{p['source']}]")
+    if detail["events"]:
+        click.echo(f"  news events ({len(detail['events'])}):")
+    for e in detail["events"]:
+        click.echo(f"    {e['date']} {e['kind']}: {e['title']}  [{e['source']}]")
+        if e["sentence"]:
+            click.echo(f'      "{e["sentence"]}"')
+        if e["digest"]:
+            click.echo(
+                f"      from {e['digest']}" + (f" ({e['digest_date']})" if e["digest_date"] else "")
+            )
 
 
 # -- validate, demo --------------------------------------------------------------------
@@ -409,6 +419,7 @@ def _add_command_modules() -> None:
 # Each entry is a module importing only click and kgraph.cli_common at top level.
 COMMAND_MODULES: list[str] = [
     "kgraph.cli_news",
+    "kgraph.cli_query",
 ]
 _add_command_modules()
 
