@@ -420,6 +420,7 @@ def _add_command_modules() -> None:
 COMMAND_MODULES: list[str] = [
     "kgraph.cli_news",
     "kgraph.cli_query",
+    "kgraph.cli_survey",
 ]
 _add_command_modules()
 

@@ -15,7 +15,15 @@ from rdflib.namespace import PROV
 
 from kgraph.errors import BadInput, KgraphError, StrictRejects
 from kgraph.hookspecs import Importer, ImportOptions
-from kgraph.records import EventRecord, OrgRef, PartnershipRecord, Reject, TriplesRecord
+from kgraph.records import (
+    EventRecord,
+    ObservationRecord,
+    OrgRef,
+    PartnershipRecord,
+    Reject,
+    SurveyRecord,
+    TriplesRecord,
+)
 from kgraph.resolve import Resolver
 from kgraph.store import Store
 from kgraph.triples import SourceGraph
@@ -114,6 +122,11 @@ def import_file(
                 _add_partnership(out, item, resolver, report)
             elif isinstance(item, EventRecord):
                 _add_event(out, item, resolver, report)
+            elif isinstance(item, ObservationRecord):
+                _add_observation(out, item, resolver, report, store)
+            elif isinstance(item, SurveyRecord):
+                out.survey(item)
+                report.review.extend(item.notes)
             elif isinstance(item, TriplesRecord):
                 _add_triples(out, item)
                 report.records += 1
@@ -272,6 +285,51 @@ def _add_event(
     out.event(rec, [iri for iri, _ in involved], [iri for iri, _ in former], partnerships)
     report.records += 1
     report.organisations = len(out._orgs_done)
+
+
+def _add_observation(
+    out: SourceGraph, rec: ObservationRecord, resolver: Resolver, report: ImportReport, store: Store
+) -> None:
+    """A survey answer: the respondent resolved (unknown names kept and flagged once per
+    import), the partnership it is about matched in the store, the observation written."""
+    from kgraph.survey.link import PartnershipIndex
+
+    state = out.__dict__.setdefault("_survey", {"orgs": {}, "noted": set()})
+    if "partnerships" not in state:
+        state["partnerships"] = PartnershipIndex(store)
+    respondent = None
+    if rec.respondent is not None:
+        ref, when = rec.respondent, _first_day(rec)
+        found = state["orgs"].get((ref.name, ref.code, when))
+        if found is None:
+            try:
+                res = resolver.resolve(ref.name, code=ref.code, when=when)
+            except ValueError as exc:
+                report.rejects.append(Reject(rec.origin, "respondent", f"{ref.name!r}: {exc}"))
+                return
+            found = state["orgs"][(ref.name, ref.code, when)] = out.organisation(res, ref.name)
+            note = res.note or (
+                ""
+                if res.org.in_register
+                else f"not in the register; added as a new organisation ({res.org.kind})"
+            )
+            if note and (ref.name, ref.code) not in state["noted"]:
+                state["noted"].add((ref.name, ref.code))
+                report.review.append(f"{rec.origin.where()}: {ref.name!r}: {note}")
+        respondent = found
+    partnerships: list[URIRef] = []
+    if rec.partnership:
+        partnerships, note = state["partnerships"].find(rec.partnership, respondent)
+        if note and rec.partnership not in state["noted"]:
+            state["noted"].add(rec.partnership)
+            report.review.append(f"{rec.origin.where()}: {note}")
+    out.observation(rec, respondent, partnerships)
+    report.records += 1
+    report.organisations = len(out._orgs_done)
+
+
+def _first_day(rec: ObservationRecord) -> dt.date | None:
+    return rec.period.first_day() if rec.period is not None else None
 
 
 def write_rejects(rejects: list[Reject], directory: Path, path: Path) -> Path:

@@ -217,8 +217,9 @@ class SurveyRecord:
 
 @dataclass(frozen=True)
 class ObservationRecord:
-    """One answer to one survey question (a qb:Observation); `key` tells it apart from the
-    other answers of its source (respondent, question, period, partnership)."""
+    """One answer to one survey question (a qb:Observation). `key` tells it apart from the
+    survey's other answers (respondent, period, partnership, question); a key starting
+    "row " is only unique within its file (answers of respondents the survey does not name)."""
 
     survey: str  # SurveyRecord.key
     survey_title: str

@@ -18,13 +18,16 @@ from kgraph import concepts
 from kgraph.records import (
     DigestRef,
     EventRecord,
+    ObservationRecord,
     Origin,
     Outcome,
     PartialDate,
     PartnershipRecord,
+    SurveyQuestion,
+    SurveyRecord,
 )
 from kgraph.resolve import Organisation, Resolution
-from kgraph.vocab import ID, KG, ORG, concept, digest, org_iri, slug
+from kgraph.vocab import ID, KG, ORG, QB, concept, digest, org_iri, slug
 
 REGISTER = ID["register"]
 SCHEME_OF = {
@@ -35,6 +38,8 @@ SCHEME_OF = {
     "orgtype": KG.OrganisationTypes,
     "role": KG.MemberRoles,
     "sector": KG.Sectors,
+    "measure": KG.SurveyMeasures,
+    "position": KG.ScalePositions,
 }
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -294,6 +299,105 @@ class SourceGraph:
             self.add(node, DCTERMS.source, URIRef(ref.url))
         return node
 
+    # -- surveys (docs/MODEL.md "Surveys"): RDF Data Cube ---------------------------------
+    def survey(self, rec: SurveyRecord) -> URIRef:
+        """The survey's qb:DataSet, its data structure definition and its questions."""
+        ds = survey_iri(rec.key)
+        self.add(ds, RDF.type, QB.DataSet)
+        self.add(ds, DCTERMS.identifier, Literal(rec.key))
+        self.add(ds, DCTERMS.title, Literal(rec.title))
+        self.add(ds, RDFS.label, Literal(rec.title))
+        self.add(ds, PROV.wasDerivedFrom, self.source)
+        if rec.description:
+            self.add(ds, DCTERMS.description, Literal(rec.description))
+        if rec.date is not None:
+            self.add(ds, DCTERMS.date, date_literal(rec.date))
+        dsd = URIRef(f"{ds}/structure")
+        self.add(ds, QB.structure, dsd)
+        self.add(dsd, RDF.type, QB.DataStructureDefinition)
+        self.add(dsd, RDFS.label, Literal(f"Structure of {rec.title}"))
+        parts = [("dimension", KG.question)]
+        optional = {
+            "respondent": ("dimension", KG.respondent),
+            "respondent_id": ("dimension", KG.respondentId),
+            "period": ("dimension", KG.period),
+        }
+        parts += [optional[c] for c in optional if c in rec.components]
+        parts.append(("measure", KG.answer))
+        parts += [("attribute", p) for p in (KG.answerLabel, KG.answerValue, KG.scalePosition)]
+        if "partnership" in rec.components:
+            parts += [("attribute", KG.aboutPartnership), ("attribute", KG.partnershipName)]
+        if "region" in rec.components:
+            parts.append(("attribute", KG.respondentRegion))
+        if "org_type" in rec.components:
+            parts.append(("attribute", KG.respondentType))
+        for order, (role, prop) in enumerate(parts, start=1):
+            spec = URIRef(f"{dsd}/{str(prop).rsplit('#', 1)[-1]}")
+            self.add(dsd, QB.component, spec)
+            self.add(spec, RDF.type, QB.ComponentSpecification)
+            self.add(spec, QB[role], prop)
+            self.add(spec, QB.order, Literal(order))
+            if role == "attribute":
+                self.add(spec, QB.componentRequired, Literal(False))
+        for q in rec.questions:
+            self.question(rec.key, q)
+        return ds
+
+    def question(self, survey_key: str, q: SurveyQuestion) -> URIRef:
+        node = question_iri(survey_key, q.id)
+        self.add(node, RDF.type, KG.Question)
+        self.add(node, DCTERMS.identifier, Literal(q.id))
+        self.add(node, DCTERMS.title, Literal(q.text))
+        self.add(node, RDFS.label, Literal(q.text))
+        self.add(node, DCTERMS.isPartOf, survey_iri(survey_key))
+        self.add(node, KG.scaleKind, Literal(q.scale))
+        if q.measure:
+            from kgraph.survey import measures  # the survey package loads with its first use
+
+            c = measures.match(q.measure)
+            self._declare(c)
+            self.add(node, KG.measures, c.iri)
+        return node
+
+    def observation(
+        self,
+        rec: ObservationRecord,
+        respondent: URIRef | None = None,
+        partnerships: Iterable[URIRef] = (),
+    ) -> URIRef:
+        """One answer (a qb:Observation); `respondent` is the resolved organisation."""
+        where = self.record(rec.origin)
+        # a survey's own key names the answer wherever it is read from; a row number only
+        # within its file
+        local = rec.key.startswith("row ")
+        obs = ID[f"observation/{digest(*((self.source,) if local else ()), rec.survey, rec.key)}"]
+        self.add(obs, RDF.type, QB.Observation)
+        self.add(obs, QB.dataSet, survey_iri(rec.survey))
+        self.add(obs, KG.question, self.question(rec.survey, rec.question))
+        self.add(obs, KG.answer, Literal(rec.answer))
+        self.add(obs, PROV.wasDerivedFrom, where)
+        if rec.label is not None:
+            self.add(obs, KG.answerLabel, Literal(rec.label))
+        if rec.value is not None:
+            self.add(obs, KG.answerValue, Literal(rec.value, datatype=XSD.decimal))
+        if rec.position is not None:
+            self.add(obs, KG.scalePosition, concept("position", rec.position))
+        if respondent is not None:
+            self.add(obs, KG.respondent, respondent)
+        if rec.respondent_id:
+            self.add(obs, KG.respondentId, Literal(rec.respondent_id))
+        if rec.period is not None:
+            self.add(obs, KG.period, date_literal(rec.period))
+        if rec.partnership:
+            self.add(obs, KG.partnershipName, Literal(rec.partnership))
+        for p in partnerships:
+            self.add(obs, KG.aboutPartnership, p)
+        if rec.region:
+            self.add(obs, KG.respondentRegion, self.concept("region", rec.region))
+        if rec.org_type:
+            self.add(obs, KG.respondentType, Literal(rec.org_type))
+        return obs
+
     # -- the source itself -----------------------------------------------------------------
     def describe_source(
         self,
@@ -345,6 +449,22 @@ class SourceGraph:
 def event_iri(key: str) -> URIRef:
     """Events are named by their key (date, headline, sentence), never by the file path."""
     return ID[f"event/{digest(key, length=16)}"]
+
+
+def _key_part(key: str) -> str:
+    """A survey or question id as an IRI segment: itself when already a slug."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]{0,59}", key):
+        return key
+    return f"{slug(key, 40)}-{digest(key, length=6)}"
+
+
+def survey_iri(key: str) -> URIRef:
+    """A survey's qb:DataSet, named by its id: the files of one survey share it."""
+    return ID[f"survey/{_key_part(key)}"]
+
+
+def question_iri(survey_key: str, question_id: str) -> URIRef:
+    return URIRef(f"{survey_iri(survey_key)}/question/{_key_part(question_id)}")
 
 
 _URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")

@@ -26,6 +26,8 @@ SCHEME_TERMS = {
     "collaboration": KG.CollaborationKinds,
     "outcome": KG.OutcomeKinds,
     "role": KG.MemberRoles,
+    "measure": KG.SurveyMeasures,
+    "position": KG.ScalePositions,
 }
 
 
