@@ -238,6 +238,4 @@ class ObservationRecord:
     org_type: str | None = None  # the respondent's kind of body as the survey gives it
 
 
-Record = (
-    PartnershipRecord | TriplesRecord | EventRecord | SurveyRecord | ObservationRecord
-)
+Record = PartnershipRecord | TriplesRecord | EventRecord | SurveyRecord | ObservationRecord
