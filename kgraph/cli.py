@@ -418,6 +418,7 @@ def _add_command_modules() -> None:
 
 # Each entry is a module importing only click and kgraph.cli_common at top level.
 COMMAND_MODULES: list[str] = [
+    "kgraph.cli_analytics",
     "kgraph.cli_news",
     "kgraph.cli_query",
     "kgraph.cli_survey",
