@@ -648,12 +648,15 @@ def _sniff_delimiter(sample: str, wanted: str | None) -> str:
     text = "".join(lines[:60])
     best, best_key = ",", None
     for delim in DELIMITERS:
-        widths = [len(_trim(r)) for r in csv.reader(io.StringIO(text), delimiter=delim) if any(r)]
-        widths = widths[:30]
+        parsed = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if any(r)][:30]
+        widths = [len(_trim(r)) for r in parsed]
         if not widths:
             continue
         modal = max(set(widths), key=lambda w: (widths.count(w), w))
-        key = (modal >= 2, round(widths.count(modal) / len(widths), 1), modal)
+        # a delimiter that cuts through quoted cells leaves stray quote marks in them
+        # ('X,Cardiff,"A' from 'X,Cardiff,"A; B"' read with ';'): the right one leaves none
+        stray = sum('"' in cell for row in parsed for cell in row)
+        key = (modal >= 2, -stray, round(widths.count(modal) / len(widths), 1), modal)
         if best_key is None or key > best_key:
             best, best_key = delim, key
     return best

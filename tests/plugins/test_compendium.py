@@ -720,3 +720,18 @@ def test_partnerships_summary_imports_without_mapping() -> None:
     avon = next(r for r in recs if r.origin.line == 18)
     assert OrgRef("Bristol, City of", "E06000023", "partner") in avon.partners
     assert all(o.code for r in recs for o in r.partners)
+
+
+def test_semicolons_inside_every_quoted_partner_cell_do_not_fool_the_sniffer(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "quoted.csv"
+    path.write_text(
+        "Title,Lead,Partners\n"
+        'Waste deal,Cardiff,"Newport; Caerphilly; Monmouthshire; Torfaen"\n'
+        'Legal service,Merton,"Sutton; Kingston upon Thames; Richmond upon Thames"\n'
+    )
+    records = [
+        r for r in compendium.read(path, ImportOptions()) if isinstance(r, PartnershipRecord)
+    ]
+    assert [len(r.partners) for r in records] == [4, 3]
