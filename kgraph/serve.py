@@ -348,6 +348,20 @@ class Handler(BaseHTTPRequestHandler):
         if name != "localhost" and not _is_loopback(name):
             raise Refusal(403, f"Host {host!r} is not this loopback endpoint")
 
+    def _discard_body(self, length: int) -> None:
+        """Read and drop an oversized body (up to 16 MB) so the client gets the 413 answer
+        instead of a connection reset while it is still sending."""
+        self.close_connection = True
+        left = min(max(length, 0), 16 * MAX_BODY)
+        try:
+            while left > 0:
+                chunk = self.rfile.read(min(left, 65536))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
+
     def _post_args(self, args: dict[str, list[str]]) -> dict[str, list[str]]:
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if ctype == "application/sparql-update":
@@ -357,6 +371,7 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise Refusal(411, "a POST needs a Content-Length") from None
         if length < 0 or length > MAX_BODY:
+            self._discard_body(length)
             raise Refusal(413, f"the request body is limited to {MAX_BODY} bytes")
         try:
             body = self.rfile.read(length).decode("utf-8")
