@@ -6,13 +6,12 @@ igraph, the store) load when a command runs.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from kgraph.cli_common import store_option
+from kgraph.cli_common import listing, store_option
 
 METRICS = ("degree", "weighted", "betweenness", "eigenvector", "pagerank")
 BROKER_GROUPS = ("region", "type", "sector")
@@ -117,41 +116,6 @@ def _note(message: str) -> None:
     click.secho(message, fg="yellow", err=True)
 
 
-def _listing(
-    columns: Sequence[str] | Callable[[list[dict]], Sequence[str]],
-    *,
-    flatten: Callable[[dict], dict] | None = None,
-    table: Callable[[list[dict]], str] | None = None,
-) -> Callable:
-    """--csv and --json like cli_common.listing; JSON keeps lists and objects whole."""
-
-    def decorate(fn: Callable) -> Callable:
-        @click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
-        @click.option("--json", "fmt", flag_value="json", help="Print a JSON array of objects.")
-        @functools.wraps(fn)
-        def wrapper(*args: Any, fmt: str | None = None, **kwargs: Any) -> None:
-            rows = fn(*args, **kwargs)
-            if rows is None:
-                return
-            from kgraph import tables
-
-            if fmt == "json":
-                click.echo(tables.as_json(rows), nl=False)
-                return
-            flat = [flatten(r) for r in rows] if flatten else rows
-            names = columns(rows) if callable(columns) else columns
-            if fmt == "csv":
-                click.echo(tables.as_csv(flat, names), nl=False)
-            elif table is not None and flat:
-                click.echo(table(flat), nl=False)
-            else:
-                click.echo(tables.as_table(flat, names), nl=False)
-
-        return wrapper
-
-    return decorate
-
-
 # -- central, brokers ---------------------------------------------------------------------
 @click.command()
 @click.option(
@@ -164,7 +128,7 @@ def _listing(
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--exact", is_flag=True, help="Exact betweenness on any size of network (slow).")
 @_filters()
-@_listing(["metric", "rank", "organisation", "type", "region", "score", "partners"])
+@listing(["metric", "rank", "organisation", "type", "region", "score", "partners"])
 @click.pass_context
 def central(
     ctx: click.Context, metric: str, top: int, exact: bool, period: Any, **given: Any
@@ -221,7 +185,7 @@ def central(
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
 @_filters()
-@_listing(
+@listing(
     ["rank", "organisation", "type", "region", "participation", "groups", "bridging", "partners"]
 )
 @click.pass_context
@@ -266,7 +230,7 @@ def brokers(ctx: click.Context, by: str, top: int, period: Any, **given: Any) ->
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (Louvain).")
 @click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True)
 @_filters()
-@_listing(["community", "size", "partnerships", "services", "regions", "members"])
+@listing(["community", "size", "partnerships", "services", "regions", "members"])
 @click.pass_context
 def communities(
     ctx: click.Context, resolution: float, seed: int, min_size: int, period: Any, **given: Any
@@ -368,7 +332,7 @@ def _shift_table(rows: list[dict]) -> str:
     help="Partner mix by sector (all organisations of a sector together) instead.",
 )
 @_filters(period=False)
-@_listing(_shift_columns, flatten=_flat_shift, table=_shift_table)
+@listing(_shift_columns, flatten=_flat_shift, table=_shift_table)
 @click.pass_context
 def shifts(
     ctx: click.Context,
@@ -471,7 +435,7 @@ def _gbp(value: object) -> str:
 @click.command()
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True)
 @_filters()
-@_listing(OUTCOME_COLUMNS, table=_outcome_table)
+@listing(OUTCOME_COLUMNS, table=_outcome_table)
 @click.pass_context
 def outcomes(ctx: click.Context, top: int, period: Any, **given: Any) -> list[dict]:
     """Outcomes: the share of partnerships reporting gains, and their savings.

@@ -42,8 +42,17 @@ def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.get("debug")) or "--debug" in sys.argv
 
 
-def listing(columns: Sequence[str]) -> Callable:
-    """Give a command --csv and --json; it returns rows, this prints them."""
+def listing(
+    columns: Sequence[str] | Callable[[list[dict]], Sequence[str]],
+    *,
+    flatten: Callable[[dict], dict] | None = None,
+    table: Callable[[list[dict]], str] | None = None,
+) -> Callable:
+    """Give a command --csv and --json; it returns rows, this prints them.
+
+    `columns` may be computed from the rows; `flatten` turns nested values into cells for
+    the table and CSV (JSON keeps lists and objects whole); `table` replaces the plain table.
+    """
 
     def decorate(fn: Callable) -> Callable:
         @click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
@@ -55,12 +64,17 @@ def listing(columns: Sequence[str]) -> Callable:
                 return
             from kgraph import tables
 
-            if fmt == "csv":
-                click.echo(tables.as_csv(rows, columns), nl=False)
-            elif fmt == "json":
+            if fmt == "json":
                 click.echo(tables.as_json(rows), nl=False)
+                return
+            flat = [flatten(r) for r in rows] if flatten else rows
+            names = columns(rows) if callable(columns) else columns
+            if fmt == "csv":
+                click.echo(tables.as_csv(flat, names), nl=False)
+            elif table is not None and flat:
+                click.echo(table(flat), nl=False)
             else:
-                click.echo(tables.as_table(rows, columns), nl=False)
+                click.echo(tables.as_table(flat, names), nl=False)
 
         return wrapper
 
