@@ -80,6 +80,31 @@ SELECT DISTINCT ?p ?x ?kind ?amount ?per WHERE {
 }
 """
 
+# A person's "rejected" in `kgraph news review` takes a fact out of the analyses: an
+# outcome rejected itself, and a partnership that only rejected news events stand behind
+# (no event concerning it is still standing, and no compendium or survey row states it).
+REJECTED_PARTNERSHIPS = """
+SELECT DISTINCT ?p WHERE {
+  ?e kg:concerns ?p .
+  GRAPH <https://w3id.org/kgraph/graph/review> { ?e kg:reviewStatus "rejected" }
+  FILTER NOT EXISTS {
+    ?other kg:concerns ?p .
+    FILTER NOT EXISTS {
+      GRAPH <https://w3id.org/kgraph/graph/review> { ?other kg:reviewStatus "rejected" }
+    }
+  }
+  FILTER NOT EXISTS {
+    ?p prov:wasDerivedFrom/dcterms:isPartOf/kg:importer ?importer .
+    FILTER (?importer != "news")
+  }
+}
+"""
+REJECTED_FACTS = """
+SELECT DISTINCT ?x WHERE {
+  GRAPH <https://w3id.org/kgraph/graph/review> { ?x kg:reviewStatus "rejected" }
+}
+"""
+
 SOURCES = """
 SELECT DISTINCT ?g ?file ?path ?sha WHERE {
   ?g a kg:Source ; kg:fileName ?file .
@@ -285,7 +310,10 @@ def _load_orgs(store: Store, facts: Facts, sector_of: dict[str, str]) -> None:
 
 def _load_outcomes(store: Store) -> dict[str, list[OutcomeFact]]:
     found: dict[str, dict[str, OutcomeFact]] = defaultdict(dict)
+    rejected = {row["x"] for row in _strings(store, REJECTED_FACTS)}
     for row in _strings(store, OUTCOMES):
+        if row["x"] in rejected:
+            continue
         kind = _tail(row["kind"]) if "kind" in row else "unknown"
         amount = float(row["amount"]) if "amount" in row else None
         per = row.get("per")
@@ -295,7 +323,10 @@ def _load_outcomes(store: Store) -> dict[str, list[OutcomeFact]]:
 
 def _load_partnerships(store: Store, facts: Facts, outcomes: dict[str, list[OutcomeFact]]) -> None:
     rows: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    rejected = {row["p"] for row in _strings(store, REJECTED_PARTNERSHIPS)}
     for row in _strings(store, PARTNERSHIPS):
+        if row["p"] in rejected:
+            continue
         values = rows[row["p"]]
         for key in ("label", "service", "region"):
             if key in row:
