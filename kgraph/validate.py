@@ -23,7 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SH, SKOS, TIME
 
-from kgraph.vocab import ID, KG, ORG
+from kgraph.vocab import ID, KG, ORG, QB
 
 _MAX_SOURCES = 3
 _COUNT_COMPONENTS = {SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent}
@@ -36,6 +36,7 @@ _KINDS = (  # rdf:type -> the word a line starts with, most specific first
     (KG.CollaborationEvent, "Event"),
     (TIME.Interval, "Period"),
     (ORG.Organization, "Organisation"),
+    (QB.Observation, "Survey answer"),
 )
 
 

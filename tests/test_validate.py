@@ -309,3 +309,20 @@ def test_the_model_graph_passes_after_a_round_trip_through_oxigraph() -> None:
     one_member(ox)
     (v,) = validate(ox)
     assert v.source == "compendium.csv"
+
+
+def test_a_survey_answer_without_its_question_is_one_readable_line() -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from kgraph.vocab import KG, QB
+
+    g = Graph()
+    obs = URIRef("https://w3id.org/kgraph/id/observation/x")
+    g.add((obs, RDF.type, QB.Observation))
+    g.add((obs, QB.dataSet, URIRef("https://w3id.org/kgraph/id/survey/s")))
+    g.add((obs, KG.answer, Literal("Agree")))
+    lines = [v.line() for v in validate(g)]
+    assert any(
+        line.startswith("Survey answer") and "exactly one question" in line for line in lines
+    ), lines
