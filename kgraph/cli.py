@@ -23,8 +23,9 @@ from kgraph.errors import KgraphError
 @click.version_option(__version__, "--version", "-V", prog_name="kgraph")
 @click.option(
     "--store",
-    metavar="PATH",
-    help="Store directory (default: $KGRAPH_STORE, else ./kgraph-store).",
+    metavar="PATH|URL",
+    help="Store directory, or a SPARQL endpoint URL for a remote store "
+    "(default: $KGRAPH_STORE, else ./kgraph-store).",
 )
 @click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
 @click.pass_context
@@ -95,7 +96,8 @@ def import_(
     from kgraph.ingest import import_file
     from kgraph.mapping import parse_mapping
     from kgraph.plugins import registry
-    from kgraph.store import Store
+    from kgraph.remote import is_remote
+    from kgraph.store import open_store
 
     reg = registry()
     for warning in reg.warnings:
@@ -105,12 +107,13 @@ def import_(
     )
     chosen = {path: reg.get(using) if using else reg.choose(path) for path in files}
     path = store_option(ctx)
-    created = not path.exists()  # only a directory we made may be removed again
+    remote = is_remote(path)  # a SPARQL endpoint URL: nothing local to create or remove
+    created = not remote and not path.exists()  # only a directory we made may be removed again
     failures = 0
     try:
-        with Store.open(path, write=True, create=True) as store:
+        with open_store(path, write=True, create=True) as store:
             store.ensure_ontology()
-            target = rejects_dir or path / "rejects"
+            target = rejects_dir or (Path("kgraph-rejects") if remote else path / "rejects")
             for file, importer in chosen.items():
                 with _Progress(file.name) as progress:
                     try:
@@ -223,9 +226,9 @@ def sources(ctx: click.Context) -> list[dict[str, object]]:
       kgraph sources --csv > sources.csv
     """
     from kgraph.catalog import sources as list_sources
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         return list_sources(store)
 
 
@@ -240,9 +243,9 @@ def remove(ctx: click.Context, source: str) -> None:
       kgraph remove compendium.csv
     """
     from kgraph.catalog import find_source
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
-    with Store.open(store_option(ctx), write=True) as store:
+    with open_store(store_option(ctx), write=True) as store:
         found = find_source(store, source)
         from rdflib import URIRef
 
@@ -271,9 +274,9 @@ def orgs_list(ctx: click.Context, review: bool, org_type: str | None) -> list[di
       kgraph orgs list --json | jq '.[0]'
     """
     from kgraph.catalog import organisations
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         rows = organisations(store)
     if review:
         rows = [r for r in rows if r["resolution"] != "register"]
@@ -309,9 +312,9 @@ def orgs_show(ctx: click.Context, name: str, as_json: bool) -> None:
     """
     from kgraph import tables
     from kgraph.catalog import find_organisation, organisation
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         detail = organisation(store, find_organisation(store, name))
     if as_json:
         click.echo(tables.as_json([detail]), nl=False)
@@ -355,10 +358,10 @@ def validate(ctx: click.Context) -> None:
     Example:
       kgraph validate && echo "all good"
     """
-    from kgraph.store import Store
+    from kgraph.store import open_store
     from kgraph.validate import validate as run_validation
 
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         violations = run_validation(store.dataset())
     if not violations:
         click.echo("valid: no violations of ontology/shapes.ttl")
@@ -421,6 +424,7 @@ COMMAND_MODULES: list[str] = [
     "kgraph.cli_analytics",
     "kgraph.cli_news",
     "kgraph.cli_query",
+    "kgraph.cli_render",
     "kgraph.cli_survey",
 ]
 _add_command_modules()

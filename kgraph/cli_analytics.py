@@ -95,9 +95,9 @@ def _make_filters(period: Any = None, **given: tuple[str, ...]) -> Any:
 
 def _facts(ctx: click.Context, *, outcomes: bool = False) -> Any:
     from kgraph.analytics.facts import load
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         return load(store, outcomes=outcomes)
 
 
@@ -360,13 +360,13 @@ def shifts(
     from kgraph.analytics import shifts as shift_mod
     from kgraph.analytics.facts import load
     from kgraph.catalog import find_organisation
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
     if summary and org_name:
         raise click.UsageError("--summary covers every organisation: drop --org", ctx)
     filters = _make_filters(None, **given)
     iri = None
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         if org_name:
             iri = str(find_organisation(store, org_name))
         facts = load(store)

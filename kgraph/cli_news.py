@@ -43,11 +43,11 @@ def review(
       kgraph news review --all --csv > review.csv
     """
     from kgraph.news import review as rv
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
     path = store_option(ctx)
     if confirm or reject or interactive:
-        with Store.open(path, write=True) as store:
+        with open_store(path, write=True) as store:
             for status, ids in (("confirmed", confirm), ("rejected", reject)):
                 for fact_id in ids:
                     iri = rv.find_fact(store, fact_id)
@@ -56,7 +56,7 @@ def review(
             if interactive:
                 _interactive(store, rv, note)
         return None
-    with Store.open(path) as store:
+    with open_store(path) as store:
         rows = rv.facts(store, decided=show_all)
     rows.sort(key=lambda r: (r["status"] != "pending", r["confidence"] or 0, r["date"]))
     return rows
@@ -110,9 +110,9 @@ def events(ctx: click.Context, organisation: str | None) -> list[dict[str, objec
     from kgraph.catalog import find_organisation
     from kgraph.errors import KgraphError
     from kgraph.news import review as rv
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         org = find_organisation(store, organisation) if organisation else None
         rows = rv.events(store, org)
     if not rows:

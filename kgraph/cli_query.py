@@ -114,10 +114,10 @@ def query(
             )
     elif out in GRAPH_FORMATS:
         raise UsageProblem(f"--format {out} is for CONSTRUCT and DESCRIBE queries")
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
-    with Store.open(store_option(ctx)) as store:
-        execute = sparql.local(store.ox)
+    with open_store(store_option(ctx)) as store:
+        execute = sparql.remote(store) if hasattr(store, "executor") else sparql.local(store.ox)
         try:
             for chunk in _in_background(lambda: _chunks(execute, named, given, out), timeout):
                 click.echo(chunk, nl=False)
@@ -279,11 +279,17 @@ def serve(
            http://127.0.0.1:7878/sparql
     """
     from kgraph.errors import KgraphError
+    from kgraph.remote import is_remote
     from kgraph.serve import Endpoint, _is_loopback
-    from kgraph.store import Store
+    from kgraph.store import open_store
 
     path = store_option(ctx)
-    Store.open(path).close()  # a clear error now if there is no store
+    if is_remote(path):
+        raise KgraphError(
+            "kgraph serve works on an embedded store directory; a remote store "
+            "has its own SPARQL endpoint: query that"
+        )
+    open_store(path).close()  # a clear error now if there is no store
     try:
         server = Endpoint(
             str(path), host, port, timeout=timeout, max_rows=max_rows, workers=workers

@@ -98,10 +98,10 @@ def summary(
     """
     from kgraph import tables
     from kgraph.errors import KgraphError
-    from kgraph.store import Store
+    from kgraph.store import open_store
     from kgraph.survey import summary as summ
 
-    with Store.open(store_option(ctx)) as store:
+    with open_store(store_option(ctx)) as store:
         entries = summ.summarise(summ.run(store, question, by), survey_name)
     if (question or survey_name) and not entries:
         what = " and ".join(

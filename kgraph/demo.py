@@ -29,9 +29,13 @@ class DemoResult:
 
 
 def run(store_path: Path = DEMO_STORE, out: Path = DEMO_MAP) -> DemoResult:
+    from kgraph.analytics.facts import load
+    from kgraph.analytics.projection import organisation_graph
+    from kgraph.analytics.selection import Filters, select
     from kgraph.errors import KgraphError
-    from kgraph.network import organisation_network, top_collaborators
-    from kgraph.quickmap import write_map
+    from kgraph.network import top_collaborators
+    from kgraph.render import MapOptions, build, write_map
+    from kgraph.render.data import provenance
 
     if store_path.exists():
         if not (store_path / "CURRENT").exists():
@@ -55,9 +59,11 @@ def run(store_path: Path = DEMO_STORE, out: Path = DEMO_MAP) -> DemoResult:
             "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a org:OrganizationalCollaboration }",
         )
         result.sources = _count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a kg:Source }")
-        graph = organisation_network(store)
-    result.top = top_collaborators(graph, 5)
-    write_map(graph, out, title="kgraph demo: public-sector partnerships")
+        facts = load(store, outcomes=True)
+        sources = provenance(store)
+    result.top = top_collaborators(organisation_graph(select(facts, Filters())), 5)
+    title = "kgraph demo: public-sector partnerships"
+    write_map(build(facts, MapOptions(title=title), sources), out)
     return result
 
 

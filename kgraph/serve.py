@@ -21,6 +21,7 @@ import traceback
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -86,12 +87,12 @@ class Reply:
 # -- the worker process -------------------------------------------------------------------
 def answer(store_path: str, job: Job) -> Reply:
     """Run one query on a fresh read-only view of the store and serialise the results."""
-    import pyoxigraph as ox
+    from kgraph.store import Store
 
-    try:
-        store = ox.Store.read_only(store_path)
-    except OSError as exc:
-        return _text(500, f"cannot open the store at {store_path}: {exc}")
+    try:  # Store.open retries the transient failure of opening while an import writes
+        store = Store.open(Path(store_path)).ox
+    except KgraphError as exc:
+        return _text(500, str(exc))
     try:
         result = sparql.run(
             sparql.local(store),

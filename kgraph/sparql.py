@@ -54,6 +54,15 @@ def local(store: ox.Store) -> Execute:
     return execute
 
 
+def remote(store: Any) -> Execute:
+    """A remote store's executor (kgraph.remote.RemoteStore) over SPARQL 1.1 Protocol.
+
+    Same contract as `local`: the default graph is the union of kgraph's named graphs
+    (sent as default-graph-uri/named-graph-uri), the PREFIXES are declared for the text.
+    """
+    return store.executor()
+
+
 # -- parameters -------------------------------------------------------------------------
 VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 QUOTED = re.compile(r'"(?P<body>.*)"(?:@(?P<lang>[A-Za-z0-9-]+)|\^\^(?P<dt>\S+))?', re.S)

@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -22,6 +23,9 @@ from rdflib.term import Node
 
 from kgraph.errors import KgraphError, StoreBusy
 from kgraph.vocab import ONTOLOGY_GRAPH, PREFIXES
+
+if TYPE_CHECKING:
+    from kgraph.remote import RemoteStore
 
 DEFAULT_PATH = "kgraph-store"
 ENV_STORE = "KGRAPH_STORE"
@@ -91,9 +95,20 @@ class Store:
                     f"no kgraph store at {path}: import something first "
                     f"(kgraph import FILE) or choose one with --store / ${ENV_STORE}"
                 )
+            # while an import writes, RocksDB may delete a file the reader's manifest still
+            # names ("Corruption: ... No such file"): the writer's state is fine, so try again
+            for _ in range(20):
+                try:
+                    return cls(ox.Store.read_only(str(path)), path, False)
+                except RuntimeError as exc:
+                    if "No such file" not in str(exc):
+                        raise KgraphError(f"cannot open the store at {path}: {exc}") from None
+                    time.sleep(0.05)
+                except OSError:
+                    break
             try:
                 return cls(ox.Store.read_only(str(path)), path, False)
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:
                 raise KgraphError(f"cannot open the store at {path}: {exc}") from None
         if path.exists() and not path.is_dir():
             raise KgraphError(f"{path} is a file, not a kgraph store directory")
@@ -245,3 +260,19 @@ def opened(path: Path, *, write: bool = False, create: bool = False) -> Iterator
         yield store
     finally:
         store.close()
+
+
+def open_store(
+    location: object, *, write: bool = False, create: bool = False
+) -> Store | RemoteStore:
+    """`Store.open(...)` for a directory; a `RemoteStore` for an http(s) SPARQL endpoint URL.
+
+    The remote store's query, update and Graph Store Protocol URLs are derived from the one
+    URL and can be overridden with $KGRAPH_STORE_QUERY, $KGRAPH_STORE_UPDATE and
+    $KGRAPH_STORE_GSP; see kgraph.remote for those and the authentication settings.
+    """
+    from kgraph.remote import RemoteStore, is_remote
+
+    if is_remote(location):
+        return RemoteStore.open(str(location), write=write, create=create)
+    return Store.open(Path(str(location)), write=write, create=create)

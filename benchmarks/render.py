@@ -1,0 +1,137 @@
+"""Map size and speed: file size and time to first draw in headless Chromium.
+
+    python -m benchmarks.render                 # 100, 1,000 and 5,000 organisations
+    python -m benchmarks.render --sizes 100     # a smoke run
+
+A partnership network is generated (organisations in 12 regions, partnerships of 2-6
+members mostly inside a region, about 3 partnerships per organisation) and drawn with
+`--top 0` (every organisation). For each size it prints the organisations and ties drawn,
+the time to build the rows and the layout in Python, the HTML file's size, and the time
+from navigation to vis-network's first drawn frame in Debian's chromium (Playwright, every
+non-file request aborted). Needs /usr/bin/chromium and the playwright package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from kgraph.analytics.facts import (  # noqa: E402
+    Concept,
+    Facts,
+    Membership,
+    Org,
+    Partnership,
+)
+from kgraph.render import MapOptions, build, write_map  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+]
+TYPES = [Concept(f"urn:type/{t}", t, t.replace("-", " ")) for t in ("council", "police", "health")]
+SERVICES = [Concept(f"urn:service/{s}", s, s) for s in ("waste", "ict", "social care", "policing")]
+REGIONS = [Concept(f"urn:region/{i}", f"r{i}", f"Region {i}") for i in range(12)]
+
+
+def generate(n: int, seed: int = 1) -> Facts:
+    rng = random.Random(seed)
+    orgs = [
+        Org(f"urn:org/{i}", f"Organisation {i:05d}", rng.choice(TYPES), region=REGIONS[i % 12])
+        for i in range(n)
+    ]
+    by_region = [[o for o in orgs if o.region == r] for r in REGIONS]
+    parts, members = [], []
+    for i in range(max(1, n * 3 // 4)):
+        pool = orgs if rng.random() < 0.05 else rng.choice(by_region)
+        chosen = rng.sample(pool, min(len(pool), rng.randint(2, 6)))
+        start = rng.randint(2000, 2020)
+        iri = f"urn:partnership/{i}"
+        parts.append(Partnership(iri, f"Partnership {i}", (rng.choice(SERVICES),)))
+        members += [Membership(iri, o.iri, start, start + rng.randint(1, 10)) for o in chosen]
+    return Facts.build(orgs, parts, members)
+
+
+def first_draw(path: Path) -> tuple[float, int, list[str]]:
+    """(ms from navigation to the first drawn frame, nodes in the page, blocked requests)."""
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+    profile = tempfile.mkdtemp(prefix="kgraph-bench-")
+    try:
+        with sync_playwright() as p:
+            context = p.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                args=FLAGS,
+                headless=True,
+                bypass_csp=True,  # the page must be safe and offline without its CSP too
+            )
+            try:
+
+                def block(route) -> None:
+                    if route.request.url.startswith("file://"):
+                        route.continue_()
+                    else:
+                        blocked.append(route.request.url)
+                        route.abort()
+
+                context.route("**/*", block)
+                page = context.new_page()
+                page.goto(path.resolve().as_uri())
+                page.wait_for_function(
+                    "window.kgraphMap && window.kgraphMap.drawnAt !== null", timeout=300_000
+                )
+                drawn = page.evaluate("window.kgraphMap.drawnAt")
+                nodes = page.evaluate("window.kgraphMap.network.body.data.nodes.length")
+            finally:
+                context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return drawn, nodes, blocked
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated node counts")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} not found: apt-get install -y --no-install-recommends chromium")
+        return 1
+    print(
+        f"{'orgs':>6} {'ties':>8} {'physics':>7} {'build s':>8} {'file MB':>8} {'first draw s':>12}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            facts = generate(n, args.seed)
+            started = time.perf_counter()
+            data = build(facts, MapOptions(top=0, title=f"benchmark {n}"))
+            out = write_map(data, Path(tmp) / f"map-{n}.html")
+            built = time.perf_counter() - started
+            drawn, nodes, blocked = first_draw(out)
+            if nodes != len(data.nodes) or blocked:
+                print(f"page drew {nodes} of {len(data.nodes)} nodes; blocked {blocked}")
+                return 1
+            print(
+                f"{len(data.nodes):>6,} {len(data.edges):>8,} {str(data.physics):>7} "
+                f"{built:>8.2f} {out.stat().st_size / 1e6:>8.2f} {drawn / 1000:>12.2f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
