@@ -134,7 +134,7 @@ def import_file(
                 progress(1)
     except KgraphError:
         raise
-    except (OSError, UnicodeError, MemoryError, RecursionError) as exc:
+    except (OSError, UnicodeError, MemoryError, RecursionError, csv.Error) as exc:
         raise BadInput(str(path), f"cannot be read: {exc}") from exc
     except Exception as exc:  # a plugin bug must not show the user a traceback
         raise ImporterFailed(

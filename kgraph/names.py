@@ -214,7 +214,7 @@ _INVERTED = re.compile(r"^(.+?),\s*(city|county|borough|royal borough|london bor
 
 def norm(text: str) -> str:
     """The comparison key: folded, lower case, "&" -> "and", punctuation -> spaces, no "the"."""
-    text = fold(text).lower().replace("&", " and ").replace("+", " and ")
+    text = fold(text).casefold().replace("&", " and ").replace("+", " and ")
     text = _INVERTED.sub(r"\2 of \1", text.strip())  # ONS "Bristol, City of"
     text = re.sub(r"['`]", "", text)  # King's -> kings
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()

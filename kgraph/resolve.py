@@ -325,7 +325,9 @@ class Resolver:
         from kgraph.vocab import slug  # deferred: rdflib is heavy and only needed here
 
         return Organisation(
-            id="name/" + slug(norm(text) or text),
+            # a name with no Latin letters or digits has an empty norm: key it by its
+            # case-folded words, so case and space variants still share one IRI
+            id="name/" + slug(norm(text) or " ".join(text.casefold().split())),
             name=text,
             kind=kind,
             subtype=subtype,

@@ -648,7 +648,9 @@ def _sniff_delimiter(sample: str, wanted: str | None) -> str:
     text = "".join(lines[:60])
     best, best_key = ",", None
     for delim in DELIMITERS:
-        parsed = [r for r in csv.reader(io.StringIO(text), delimiter=delim) if any(r)][:30]
+        # newline="": a file with old Mac line ends (CR only) splits into its lines
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+        parsed = [r for r in reader if any(r)][:30]
         widths = [len(_trim(r)) for r in parsed]
         if not widths:
             continue
@@ -1243,7 +1245,8 @@ def _detect(path: Path) -> int:
     except BadInput:
         return unknown
     text = head.decode(encoding, errors="replace")
-    rows = list(csv.reader(io.StringIO(text), delimiter=_sniff_delimiter(text, None)))[:40]
+    delim = _sniff_delimiter(text, None)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))[:40]
     picked = _pick_header([(i, r) for i, r in enumerate(rows) if not _is_blank(r)], {})
     if picked is None:
         return unknown

@@ -26,6 +26,8 @@ TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 PEEK = 65536
+# reading costs about 10 s a megabyte of text; a digest is rarely more than a few hundred KB
+MAX_BYTES = 4_000_000
 _HTML = re.compile(rb"<!doctype\s+html|<html\b|<body\b|<p\b|<div\b|<br\s*/?>", re.IGNORECASE)
 _NEWSY = re.compile(
     r"read\s+more|news\s+summary|\bnews\b|\bdigest\b|\bbulletin\b|\bcouncils?\b", re.IGNORECASE
@@ -93,6 +95,13 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record | Reject]:
     from kgraph.news.extract import Extractor
 
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise BadInput(
+            str(path),
+            f"too large for a news file ({size / 1e6:.1f} MB; at most {MAX_BYTES / 1e6:g} MB): "
+            "split it into smaller files",
+        )
     data = path.read_bytes()
     if not data.strip():
         raise BadInput(str(path), "the file is empty")
