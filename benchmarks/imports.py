@@ -1,0 +1,179 @@
+"""Import speed: kgraph's end-to-end import against Oxigraph's bulk load and rdflib, one run.
+
+    python -m benchmarks.imports --scale S     # 1k organisations, 2k partnerships (~15 s)
+    python -m benchmarks.imports --scale M     # 10k, 20k (a few minutes)
+
+A compendium CSV is generated (benchmarks.generate) and imported three ways, each in its
+own subprocess so that its peak memory (ru_maxrss) is its own:
+
+* kgraph   `import_file` with the compendium importer into a new on-disk store: parse,
+           resolve names, build triples, provenance, one transaction (store open/close
+           included);
+* native   `pyoxigraph.Store(dir).bulk_load` of the N-Triples of what kgraph wrote (dumped
+           from kgraph's store after its run): the practical ceiling;
+* rdflib   rdflib's Memory store (`Graph().parse(format="nt")`) of the same N-Triples.
+
+Ratios are of times measured in this run. Target: kgraph within 3x of the native load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import generate
+
+TARGET = 3.0
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _worker(way: str, source: Path, target: Path) -> dict:
+    """One timed path, run in a fresh interpreter; returns seconds, triples and peak MiB."""
+    if way == "kgraph":
+        from kgraph.hookspecs import ImportOptions
+        from kgraph.ingest import import_file
+        from kgraph.plugins import registry
+        from kgraph.store import Store
+
+        importer = registry().get("compendium")
+        started = time.perf_counter()
+        with Store.open(target, write=True, create=True) as store:
+            report = import_file(store, source, importer, ImportOptions())
+            triples = len(store.ox)
+        took = time.perf_counter() - started
+        _dump(target, target.parent / "kgraph.nt", target.parent / "kgraph.nq")
+        return {
+            "seconds": took,
+            "triples": triples,
+            "records": report.records,
+            "rejects": len(report.rejects),
+            "peak_mib": _peak_mib(),
+        }
+    if way == "native":
+        import pyoxigraph as ox
+
+        started = time.perf_counter()
+        store = ox.Store(str(target))
+        store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        triples = len(store)
+        del store
+        return {
+            "seconds": time.perf_counter() - started,
+            "triples": triples,
+            "peak_mib": _peak_mib(),
+        }
+    if way == "rdflib":
+        from rdflib import Graph
+
+        started = time.perf_counter()
+        graph = Graph()
+        graph.parse(str(source), format="nt")
+        return {
+            "seconds": time.perf_counter() - started,
+            "triples": len(graph),
+            "peak_mib": _peak_mib(),
+        }
+    raise SystemExit(f"unknown way {way!r}")
+
+
+def _dump(store_dir: Path, nt: Path, nq: Path) -> None:
+    """The triples kgraph wrote: N-Triples (graphs merged) and N-Quads (graphs kept)."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_dir))
+    store.dump(str(nq), ox.RdfFormat.N_QUADS)
+    with nt.open("w", encoding="utf-8") as fh:
+        for q in store:
+            fh.write(f"{q.subject} {q.predicate} {q.object} .\n")
+
+
+def measure(way: str, source: Path, target: Path, timeout: float = 3600) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.imports", "--worker", way, str(source), str(target)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{way} import failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(
+    scale: str, seed: int = 0, folder: Path | None = None, rdflib: bool = True, out=sys.stdout
+) -> list[dict]:
+    """Generate, import three ways, print the table; returns summary rows for run_all."""
+    say = out.write
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        work = Path(tmp)
+        started = time.perf_counter()
+        csv = generate.write(work / f"partnerships-{scale}.csv", scale, seed)
+        orgs, parts = generate.SCALES[scale]
+        took, mib = time.perf_counter() - started, csv.stat().st_size / 2**20
+        say(
+            f"generated {parts:,} partnerships among {orgs:,} organisations in {took:.1f} s "
+            f"({mib:.1f} MiB CSV)\n"
+        )
+        results = {"kgraph": measure("kgraph", csv, work / "kgraph-store")}
+        k = results["kgraph"]
+        say(
+            f"kgraph: {k['records']:,} records, {k['rejects']} rejects, "
+            f"{k['triples']:,} triples\n\n"
+        )
+        results["native"] = measure("native", work / "kgraph.nt", work / "native-store")
+        if rdflib:
+            results["rdflib"] = measure("rdflib", work / "kgraph.nt", work / "unused")
+    native = results["native"]["seconds"]
+    say(f"{'import path':44} {'seconds':>9} {'triples':>10} {'peak MiB':>9} {'/native':>8}\n")
+    labels = {
+        "kgraph": "kgraph import (parse+resolve+write+prov)",
+        "native": "Oxigraph bulk_load of its N-Triples",
+        "rdflib": "rdflib Memory parse of its N-Triples",
+    }
+    for way, r in results.items():
+        say(
+            f"{labels[way]:44} {r['seconds']:9.2f} {r['triples']:>10,} {r['peak_mib']:9.0f} "
+            f"{r['seconds'] / native:7.2f}x\n"
+        )
+    ratio = results["kgraph"]["seconds"] / native
+    verdict = "met" if ratio <= TARGET else "NOT met"
+    say(f"\nratio kgraph/native: {ratio:.2f}x (target <= {TARGET:g}x: {verdict})\n")
+    rows = [
+        {
+            "benchmark": "import",
+            "item": f"compendium CSV ({scale})",
+            "kgraph": results["kgraph"]["seconds"],
+            "native": native,
+            "rdflib": results.get("rdflib", {}).get("seconds"),
+            "target": TARGET,
+        }
+    ]
+    if "rdflib" in results:
+        say(f"ratio rdflib/native: {results['rdflib']['seconds'] / native:.2f}x\n")
+    return rows
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
+        print(json.dumps(_worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(generate.SCALES), default="S")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib path")
+    args = parser.parse_args()
+    run(args.scale, args.seed, rdflib=not args.no_rdflib)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The import, query and start-up benchmarks run end to end at scale S and print their ratios.
+
+Benchmarks are not timed tests: nothing here asserts a threshold, only that each run works
+and reports what it measured. The three run side by side to keep the test short.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RATIO = r"\d+\.\d+x"
+
+
+@pytest.mark.slow
+def test_benchmarks_at_scale_s_print_their_ratios() -> None:
+    commands = {
+        "imports": ["--scale", "S"],
+        "queries": ["--scale", "S", "--repeat", "1", "--rdflib-cap", "2"],
+        "startup": ["--runs", "3"],
+    }
+    running = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", f"benchmarks.{name}", *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, args in commands.items()
+    }
+    out = {}
+    for name, proc in running.items():
+        stdout, stderr = proc.communicate(timeout=170)
+        assert proc.returncode == 0, f"{name}: {stderr}"
+        out[name] = stdout
+
+    imports = out["imports"]
+    assert "kgraph: 2,000 records, 0 rejects" in imports
+    for label in ("kgraph import", "Oxigraph bulk_load", "rdflib Memory parse"):
+        line = next(x for x in imports.splitlines() if x.startswith(label))
+        assert re.search(RATIO + r"$", line), line
+    assert re.search(r"ratio kgraph/native: " + RATIO, imports)
+    assert re.search(r"ratio rdflib/native: " + RATIO, imports)
+
+    queries = out["queries"]
+    for name in ("active-in-year", "co-partners", "partnerships-of", "savings-by-service"):
+        line = next(x for x in queries.splitlines() if x.startswith(name + " "))
+        assert re.search(RATIO, line), line
+        assert "rows differ" not in line
+    assert re.search(r"ratio kgraph/native, all queries together: " + RATIO, queries)
+
+    assert re.search(r"ratio kgraph --help / python -c pass: " + RATIO, out["startup"])
