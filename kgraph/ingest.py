@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,6 +116,35 @@ def import_file(
 
     resolver = resolver or Resolver.default()
     out = SourceGraph(graph)
+    with _collector_paused():
+        _read_into(out, store, path, importer, options, resolver, report, progress)
+    return _finish(store, path, importer, options, out, report, sha, started, rejects_dir)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building a graph makes millions of small acyclic objects; the cyclic collector's
+    passes over them took half of a 20k-partnership import. Reference counting still
+    frees them; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read_into(
+    out: SourceGraph,
+    store: Store,
+    path: Path,
+    importer: Importer,
+    options: ImportOptions,
+    resolver: Resolver,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
     try:
         for item in importer.read(path, options):
             if isinstance(item, Reject):
@@ -142,6 +173,19 @@ def import_file(
             "for the traceback and please report it)"
         ) from exc
 
+
+def _finish(
+    store: Store,
+    path: Path,
+    importer: Importer,
+    options: ImportOptions,
+    out: SourceGraph,
+    report: ImportReport,
+    sha: str,
+    started: dt.datetime,
+    rejects_dir: Path | None,
+) -> ImportReport:
+    """Rejects file, --strict, the source's provenance, then one transaction."""
     if rejects_dir is not None and report.rejects:
         report.rejects_file = write_rejects(report.rejects, rejects_dir, path)
     if options.strict and report.rejects:
@@ -167,7 +211,8 @@ def import_file(
         ended=dt.datetime.now(dt.UTC).replace(microsecond=0),
         media_type=mimetypes.guess_type(path.name)[0],
     )
-    store.replace_graph(graph, out.triples)
+    with _collector_paused():
+        store.replace_graph(out.source, out.triples)
     report.triples = len(out)
     return report
 

@@ -120,6 +120,7 @@ class Resolver:
         self._cores: dict[tuple[str, str], dict[str, None]] = {}
         self._prefix: dict[str, dict[str, None]] = {}
         self._cache: dict[tuple, Resolution] = {}
+        self._near_cache: dict[tuple[str, str | None], Organisation | None] = {}
         for org in orgs:
             self._add(org)
         for org in sorted(self._orgs.values(), key=lambda o: o.kind not in FAMILIES["council"]):
@@ -343,7 +344,17 @@ class Resolver:
         return Resolution(query, org, status, near_miss=near, note=note)
 
     def _near_miss(self, n: str, hint: str | None) -> Organisation | None:
-        """The register body whose core is closest (ratio >= 0.88) to this name's core."""
+        """The register body whose core is closest (ratio >= 0.88) to this name's core.
+
+        Memoised per normalised name: the search costs ~0.3 ms and a source repeats the same
+        unknown name on many rows with different dates (which the resolve cache keys on).
+        """
+        key = (n, hint)
+        if key not in self._near_cache:
+            self._near_cache[key] = self._search_near_miss(n, hint)
+        return self._near_cache[key]
+
+    def _search_near_miss(self, n: str, hint: str | None) -> Organisation | None:
         if hint in (None, "pcc", "combined"):
             fam, kinds = "council", FAMILIES["council"]
         else:
