@@ -269,8 +269,6 @@ VIRTUOSO_DIFFERS = {
     # FILTER NOT EXISTS inside OPTIONAL does not see the outer ?before/?after: lost and
     # gained partners come back empty
     "partner-changes",
-    # "Error SQ156: Internal Optimized compiler error: Bad dfe in sqlo_place_exp" (7.2.5)
-    "active-in-year",
 }
 
 
