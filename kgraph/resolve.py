@@ -119,7 +119,7 @@ class Resolver:
         self._exact: dict[str, dict[str, bool]] = {}
         self._cores: dict[tuple[str, str], dict[str, None]] = {}
         self._prefix: dict[str, dict[str, None]] = {}
-        self._cache: dict[tuple, Resolution] = {}
+        self._cache: dict[tuple, Resolution | tuple[dict[str, bool], str, tuple[str, ...]]] = {}
         self._near_cache: dict[tuple[str, str | None], Organisation | None] = {}
         for org in orgs:
             self._add(org)
@@ -217,17 +217,23 @@ class Resolver:
         """
         if not isinstance(name, str) or not clean(name):
             raise ValueError("empty organisation name")
-        key = (name, code, when, region)
-        res = self._cache.get(key)
-        if res is None:
-            res = self._resolve(name, code, when, region)
+        # the name's candidates do not depend on the date or region (only the choice
+        # among several does), so they are memoised apart: a source repeats a name on
+        # many rows, each with its own date
+        found = self._cache.get((name, code))
+        if found is None:
+            found = self._candidates(name, code)
             if len(self._cache) < 200_000:
-                self._cache[key] = res
-        return res
+                self._cache[(name, code)] = found
+        if isinstance(found, Resolution):
+            return found
+        candidates, status, subtypes = found
+        return self._decide(name, candidates, status, when, region, subtypes)
 
-    def _resolve(
-        self, name: str, code: str | None, when: dt.date | None, region: str | None
-    ) -> Resolution:
+    def _candidates(
+        self, name: str, code: str | None
+    ) -> Resolution | tuple[dict[str, bool], str, tuple[str, ...]]:
+        """A Resolution when date and region cannot change it, else what `_decide` needs."""
         org = self.by_code(code) if code else None
         text = clean(name)
         if org is None and _GSS.fullmatch(text.upper()):
@@ -248,13 +254,21 @@ class Resolver:
             found = self._by_name(variant, hint)
             if found:
                 status = "short-form" if variant != n else ""
-                return self._decide(name, found, status, when, region, designated_subtypes(n))
+                return self._settled(name, found, status, designated_subtypes(n))
         if hint is None:
             for variant in (n, expanded) if expanded != n else (n,):
                 found = self._by_prefix(variant)
                 if found:
-                    return self._decide(name, found, "short-form", when, region, ())
+                    return self._settled(name, found, "short-form", ())
         return self._unknown(name, text, n, hint)
+
+    def _settled(
+        self, name: str, found: dict[str, bool], status: str, subtypes: tuple[str, ...]
+    ) -> Resolution | tuple[dict[str, bool], str, tuple[str, ...]]:
+        """One candidate is the answer for any date and region; several wait for them."""
+        if len(found) == 1:
+            return self._decide(name, found, status, None, None, subtypes)
+        return found, status, subtypes
 
     def _by_name(self, n: str, hint: str | None) -> dict[str, bool]:
         """Candidate ids -> matched an official name, by exact key then by core."""

@@ -11,10 +11,13 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
+import pyoxigraph as ox
+from rdflib import BNode, URIRef
+from rdflib import Literal as RdfLiteral
+from rdflib import namespace as rdf_ns
+from rdflib.namespace import XSD
 
-from kgraph import concepts
+from kgraph import concepts, vocab
 from kgraph.records import (
     DigestRef,
     EventRecord,
@@ -27,7 +30,52 @@ from kgraph.records import (
     SurveyRecord,
 )
 from kgraph.resolve import Organisation, Resolution
-from kgraph.vocab import ID, KG, ORG, QB, concept, digest, org_iri, slug
+from kgraph.store import to_ox
+from kgraph.vocab import ID, concept, digest, org_iri, slug
+
+
+class OxTerms:
+    """A namespace's terms as pyoxigraph nodes, each converted once: a large import names
+    RDF.type and friends millions of times, and rdflib makes a new term on every access."""
+
+    def __init__(self, namespace: object) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        node = ox.NamedNode(str(self._namespace[name]))  # the namespace still checks the name
+        setattr(self, name, node)
+        return node
+
+    __getitem__ = __getattr__
+
+
+DCTERMS, PROV, RDF, RDFS, SKOS, TIME = (
+    OxTerms(ns)
+    for ns in (rdf_ns.DCTERMS, rdf_ns.PROV, rdf_ns.RDF, rdf_ns.RDFS, rdf_ns.SKOS, rdf_ns.TIME)
+)
+KG, ORG, QB = OxTerms(vocab.KG), OxTerms(vocab.ORG), OxTerms(vocab.QB)
+_LEXICAL_AS_GIVEN = {str(t) for t in (XSD.date, XSD.gYear, XSD.gYearMonth, XSD.string)}
+_INTEGERS = {str(t) for t in (XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger)}
+_DATATYPES: dict[str, ox.NamedNode] = {}
+
+
+def lit(value: object, datatype: URIRef | None = None) -> ox.Literal:
+    """A literal as rdflib's Literal(value, datatype=...) would write it, made directly for
+    the common cases (text; dates and years given as text; integers)."""
+    if datatype is None:
+        if type(value) is str:
+            return ox.Literal(value)
+    elif (type(value) is str and datatype in _LEXICAL_AS_GIVEN) or (
+        type(value) is int and datatype in _INTEGERS
+    ):
+        node = _DATATYPES.get(datatype)
+        if node is None:
+            node = _DATATYPES[datatype] = ox.NamedNode(datatype)
+        return ox.Literal(str(value), datatype=node)
+    return to_ox(RdfLiteral(value, datatype=datatype))  # type: ignore[return-value]
+
 
 REGISTER = ID["register"]
 SCHEME_OF = {
@@ -42,7 +90,8 @@ SCHEME_OF = {
     "position": KG.ScalePositions,
 }
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Term = ox.NamedNode | ox.Literal
+Triple = tuple[ox.NamedNode, ox.NamedNode, Term]
 
 
 class SourceGraph:
@@ -52,9 +101,27 @@ class SourceGraph:
         self.source = source
         self.triples: set[Triple] = set()
         self._orgs_done: set[URIRef] = set()
+        self._concepts: dict[tuple[str, str, bool], object] = {}
+        self._terms: dict[object, Term] = {}  # rdflib IRI -> its pyoxigraph node, converted once
 
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.triples.add((s, p, o))
+    def add(self, s: object, p: object, o: object) -> None:
+        """Terms may be rdflib's or pyoxigraph's; the graph holds pyoxigraph's."""
+        terms = self._terms
+        self.triples.add(
+            (
+                terms[s] if s in terms else self._term(s),
+                terms[p] if p in terms else self._term(p),
+                terms[o] if o in terms else self._term(o),
+            )
+        )
+
+    def _term(self, term: object) -> Term:
+        if isinstance(term, BNode):
+            term = term.skolemize()
+        found = term if isinstance(term, ox.NamedNode | ox.Literal) else to_ox(term)  # type: ignore[arg-type]
+        if not isinstance(term, RdfLiteral):  # rdflib literals hash slowly and rarely repeat
+            self._terms[term] = found
+        return found  # type: ignore[return-value]
 
     def __len__(self) -> int:
         return len(self.triples)
@@ -69,29 +136,36 @@ class SourceGraph:
         self.add(node, RDF.type, KG.SourceRecord)
         self.add(node, DCTERMS.isPartOf, self.source)
         if origin.line is not None:
-            self.add(node, KG.line, Literal(origin.line, datatype=XSD.positiveInteger))
+            self.add(node, KG.line, lit(origin.line, datatype=XSD.positiveInteger))
         if origin.record_id:
-            self.add(node, DCTERMS.identifier, Literal(origin.record_id))
+            self.add(node, DCTERMS.identifier, lit(origin.record_id))
         if origin.sentence:
-            self.add(node, KG.sentence, Literal(origin.sentence))
+            self.add(node, KG.sentence, lit(origin.sentence))
         return node
 
     def concept(self, scheme: str, text: str) -> URIRef:
-        c = concepts.match(scheme, text)
-        self._declare(c)
-        return c.iri
+        # memoised per graph: a source repeats a few service areas and regions on every row
+        key = (scheme, text, False)
+        if key not in self._concepts:
+            c = concepts.match(scheme, text)
+            self._declare(c)
+            self._concepts[key] = c.iri
+        return self._concepts[key]
 
     def concepts(self, scheme: str, text: str) -> list[URIRef]:
-        found = concepts.match_many(scheme, text)
-        for c in found:
-            self._declare(c)
-        return [c.iri for c in found]
+        key = (scheme, text, True)
+        if key not in self._concepts:
+            found = concepts.match_many(scheme, text)
+            for c in found:
+                self._declare(c)
+            self._concepts[key] = [c.iri for c in found]
+        return list(self._concepts[key])
 
     def _declare(self, c: concepts.Concept) -> None:
         if not c.known:  # a value no concept matched: described here, with this source
             self.add(c.iri, RDF.type, SKOS.Concept)
-            self.add(c.iri, SKOS.prefLabel, Literal(c.label))
-            self.add(c.iri, SKOS.notation, Literal(c.notation))
+            self.add(c.iri, SKOS.prefLabel, lit(c.label))
+            self.add(c.iri, SKOS.notation, lit(c.notation))
             self.add(c.iri, SKOS.inScheme, SCHEME_OF[c.scheme])
 
     # -- organisations -------------------------------------------------------------------
@@ -99,19 +173,19 @@ class SourceGraph:
         org = res.org
         iri = org_iri(org.id)
         if as_written.strip() and as_written.strip() != org.name:
-            self.add(iri, SKOS.altLabel, Literal(as_written.strip()))
+            self.add(iri, SKOS.altLabel, lit(as_written.strip()))
         if iri in self._orgs_done:
             return iri
         self._orgs_done.add(iri)
         self.add(iri, RDF.type, ORG.Organization)
-        self.add(iri, RDFS.label, Literal(org.name))
-        self.add(iri, SKOS.prefLabel, Literal(org.name))
+        self.add(iri, RDFS.label, lit(org.name))
+        self.add(iri, SKOS.prefLabel, lit(org.name))
         self.add(iri, KG.orgType, self.concept("orgtype", org.kind))
-        self.add(iri, KG.resolution, Literal(_resolution_kind(res)))
+        self.add(iri, KG.resolution, lit(_resolution_kind(res)))
         if org.in_register:
             self._register_facts(iri, org)
         else:
-            self.add(iri, KG.needsReview, Literal(True))
+            self.add(iri, KG.needsReview, lit(True))
             if res.near_miss is not None:
                 self.add(iri, KG.nearMiss, org_iri(res.near_miss.id))
             for other in res.ambiguous:
@@ -122,21 +196,21 @@ class SourceGraph:
         self.add(iri, PROV.wasDerivedFrom, REGISTER)
         for alias in (org.short_name, org.welsh_name):
             if alias and alias != org.name:
-                self.add(iri, SKOS.altLabel, Literal(alias))
+                self.add(iri, SKOS.altLabel, lit(alias))
         if org.gss:
-            self.add(iri, KG.gssCode, Literal(org.gss))
+            self.add(iri, KG.gssCode, lit(org.gss))
         for code in org.former_gss:
-            self.add(iri, KG.formerGssCode, Literal(code))
+            self.add(iri, KG.formerGssCode, lit(code))
         if org.register_code:
-            self.add(iri, KG.registerCode, Literal(org.register_code))
+            self.add(iri, KG.registerCode, lit(org.register_code))
         if org.nation:
-            self.add(iri, KG.nation, Literal(org.nation))
+            self.add(iri, KG.nation, lit(org.nation))
         if org.region:
             self.add(iri, KG.region, self.concept("region", org.region))
         if org.start:
-            self.add(iri, KG.existedFrom, Literal(org.start, datatype=XSD.date))
+            self.add(iri, KG.existedFrom, lit(org.start, datatype=XSD.date))
         if org.end:
-            self.add(iri, KG.existedUntil, Literal(org.end, datatype=XSD.date))
+            self.add(iri, KG.existedUntil, lit(org.end, datatype=XSD.date))
         for successor in org.replaced_by:
             self.add(iri, DCTERMS.isReplacedBy, org_iri(successor))
 
@@ -149,15 +223,15 @@ class SourceGraph:
         key = digest(rec.kind or "", rec.identifier or "", *sorted({m for m, _ in members}))
         p = ID[f"partnership/{slug(rec.title, 50)}-{key}"]
         self.add(p, RDF.type, ORG.OrganizationalCollaboration)
-        self.add(p, RDFS.label, Literal(rec.title))
-        self.add(p, DCTERMS.title, Literal(rec.title))
+        self.add(p, RDFS.label, lit(rec.title))
+        self.add(p, DCTERMS.title, lit(rec.title))
         self.add(p, PROV.wasDerivedFrom, where)
         if rec.identifier:
-            self.add(p, DCTERMS.identifier, Literal(rec.identifier))
+            self.add(p, DCTERMS.identifier, lit(rec.identifier))
         if rec.description:
-            self.add(p, DCTERMS.description, Literal(rec.description))
+            self.add(p, DCTERMS.description, lit(rec.description))
         if rec.status:
-            self.add(p, KG.status, Literal(rec.status))
+            self.add(p, KG.status, lit(rec.status))
         if rec.kind:
             self.add(p, KG.collaborationKind, self.concept("collaboration", rec.kind))
         if rec.region:
@@ -195,11 +269,11 @@ class SourceGraph:
     def instant(self, when: PartialDate) -> URIRef:
         node = ID[f"instant/{when.iso()}"]
         self.add(node, RDF.type, TIME.Instant)
-        self.add(node, TIME.inXSDgYear, Literal(f"{when.year:04d}", datatype=XSD.gYear))
+        self.add(node, TIME.inXSDgYear, lit(f"{when.year:04d}", datatype=XSD.gYear))
         if when.day is not None:
-            self.add(node, TIME.inXSDDate, Literal(when.iso(), datatype=XSD.date))
+            self.add(node, TIME.inXSDDate, lit(when.iso(), datatype=XSD.date))
         elif when.month is not None:
-            self.add(node, TIME.inXSDgYearMonth, Literal(when.iso(), datatype=XSD.gYearMonth))
+            self.add(node, TIME.inXSDgYearMonth, lit(when.iso(), datatype=XSD.gYearMonth))
         return node
 
     def outcome(self, partnership: URIRef, outcome: Outcome, where: URIRef) -> URIRef:
@@ -215,17 +289,17 @@ class SourceGraph:
         self.add(node, KG.outcomeKind, self.concept("outcome", outcome.kind))
         self.add(node, PROV.wasDerivedFrom, where)
         if outcome.text:
-            self.add(node, DCTERMS.description, Literal(outcome.text))
+            self.add(node, DCTERMS.description, lit(outcome.text))
         if outcome.confidence is not None:
             self.add(node, KG.confidence, _decimal(outcome.confidence))
         if money is not None:
-            self.add(node, KG.amountGBP, Literal(money.amount, datatype=XSD.decimal))
+            self.add(node, KG.amountGBP, lit(money.amount, datatype=XSD.decimal))
             if money.per:
-                self.add(node, KG.amountPer, Literal(money.per))
+                self.add(node, KG.amountPer, lit(money.per))
             if money.qualifier:
-                self.add(node, KG.amountQualifier, Literal(money.qualifier))
+                self.add(node, KG.amountQualifier, lit(money.qualifier))
             if money.text:
-                self.add(node, KG.amountText, Literal(money.text))
+                self.add(node, KG.amountText, lit(money.text))
         return node
 
     # -- news events (docs/MODEL.md "News events") -----------------------------------------
@@ -245,11 +319,11 @@ class SourceGraph:
             self.add(e, RDF.type, KG.NewsItem)
         if rec.kind or involved or not rec.is_item:
             self.add(e, RDF.type, KG.CollaborationEvent)
-        self.add(e, DCTERMS.title, Literal(rec.title))
-        self.add(e, RDFS.label, Literal(rec.title))
+        self.add(e, DCTERMS.title, lit(rec.title))
+        self.add(e, RDFS.label, lit(rec.title))
         self.add(e, PROV.wasDerivedFrom, where)
         if rec.description:
-            self.add(e, DCTERMS.description, Literal(rec.description))
+            self.add(e, DCTERMS.description, lit(rec.description))
         if rec.date is not None:
             self.add(e, DCTERMS.date, date_literal(rec.date))
         if rec.kind:
@@ -264,7 +338,7 @@ class SourceGraph:
             self.add(e, KG.concerns, p)
         self.add(e, KG.confidence, _decimal(rec.confidence))
         if rec.needs_review or rec.confidence < review_below:
-            self.add(e, KG.needsReview, Literal(True))
+            self.add(e, KG.needsReview, lit(True))
         if rec.url and _URL.fullmatch(rec.url):
             self.add(e, DCTERMS.source, URIRef(rec.url))
         if rec.digest is not None:
@@ -275,21 +349,21 @@ class SourceGraph:
             for p in partnerships[:1]:
                 self.add(p, KG.hasOutcome, node)
             if outcome.confidence is not None and outcome.confidence < review_below:
-                self.add(node, KG.needsReview, Literal(True))
+                self.add(node, KG.needsReview, lit(True))
         return e
 
     def sentence_record(self, origin: Origin, key: str | None = None) -> URIRef:
         """A kg:SourceRecord for one sentence (several sentences can share a line)."""
         node = self.record(Origin(origin.path, None, origin.sentence, key or origin.record_id))
         if origin.line is not None:
-            self.add(node, KG.line, Literal(origin.line, datatype=XSD.positiveInteger))
+            self.add(node, KG.line, lit(origin.line, datatype=XSD.positiveInteger))
         return node
 
     def digest(self, ref: DigestRef) -> URIRef:
         node = ID[f"digest/{digest(ref.key)}"]
         self.add(node, RDF.type, KG.NewsDigest)
-        self.add(node, DCTERMS.title, Literal(ref.title))
-        self.add(node, RDFS.label, Literal(ref.title))
+        self.add(node, DCTERMS.title, lit(ref.title))
+        self.add(node, RDFS.label, lit(ref.title))
         self.add(node, PROV.wasDerivedFrom, self.source)
         if ref.date is not None:
             self.add(node, DCTERMS.date, date_literal(ref.date))
@@ -304,18 +378,18 @@ class SourceGraph:
         """The survey's qb:DataSet, its data structure definition and its questions."""
         ds = survey_iri(rec.key)
         self.add(ds, RDF.type, QB.DataSet)
-        self.add(ds, DCTERMS.identifier, Literal(rec.key))
-        self.add(ds, DCTERMS.title, Literal(rec.title))
-        self.add(ds, RDFS.label, Literal(rec.title))
+        self.add(ds, DCTERMS.identifier, lit(rec.key))
+        self.add(ds, DCTERMS.title, lit(rec.title))
+        self.add(ds, RDFS.label, lit(rec.title))
         self.add(ds, PROV.wasDerivedFrom, self.source)
         if rec.description:
-            self.add(ds, DCTERMS.description, Literal(rec.description))
+            self.add(ds, DCTERMS.description, lit(rec.description))
         if rec.date is not None:
             self.add(ds, DCTERMS.date, date_literal(rec.date))
         dsd = URIRef(f"{ds}/structure")
         self.add(ds, QB.structure, dsd)
         self.add(dsd, RDF.type, QB.DataStructureDefinition)
-        self.add(dsd, RDFS.label, Literal(f"Structure of {rec.title}"))
+        self.add(dsd, RDFS.label, lit(f"Structure of {rec.title}"))
         parts = [("dimension", KG.question)]
         optional = {
             "respondent": ("dimension", KG.respondent),
@@ -332,13 +406,13 @@ class SourceGraph:
         if "org_type" in rec.components:
             parts.append(("attribute", KG.respondentType))
         for order, (role, prop) in enumerate(parts, start=1):
-            spec = URIRef(f"{dsd}/{str(prop).rsplit('#', 1)[-1]}")
+            spec = URIRef(f"{dsd}/{prop.value.rsplit('#', 1)[-1]}")
             self.add(dsd, QB.component, spec)
             self.add(spec, RDF.type, QB.ComponentSpecification)
             self.add(spec, QB[role], prop)
-            self.add(spec, QB.order, Literal(order))
+            self.add(spec, QB.order, lit(order))
             if role == "attribute":
-                self.add(spec, QB.componentRequired, Literal(False))
+                self.add(spec, QB.componentRequired, lit(False))
         for q in rec.questions:
             self.question(rec.key, q)
         return ds
@@ -346,11 +420,11 @@ class SourceGraph:
     def question(self, survey_key: str, q: SurveyQuestion) -> URIRef:
         node = question_iri(survey_key, q.id)
         self.add(node, RDF.type, KG.Question)
-        self.add(node, DCTERMS.identifier, Literal(q.id))
-        self.add(node, DCTERMS.title, Literal(q.text))
-        self.add(node, RDFS.label, Literal(q.text))
+        self.add(node, DCTERMS.identifier, lit(q.id))
+        self.add(node, DCTERMS.title, lit(q.text))
+        self.add(node, RDFS.label, lit(q.text))
         self.add(node, DCTERMS.isPartOf, survey_iri(survey_key))
-        self.add(node, KG.scaleKind, Literal(q.scale))
+        self.add(node, KG.scaleKind, lit(q.scale))
         if q.measure:
             from kgraph.survey import measures  # the survey package loads with its first use
 
@@ -374,28 +448,28 @@ class SourceGraph:
         self.add(obs, RDF.type, QB.Observation)
         self.add(obs, QB.dataSet, survey_iri(rec.survey))
         self.add(obs, KG.question, self.question(rec.survey, rec.question))
-        self.add(obs, KG.answer, Literal(rec.answer))
+        self.add(obs, KG.answer, lit(rec.answer))
         self.add(obs, PROV.wasDerivedFrom, where)
         if rec.label is not None:
-            self.add(obs, KG.answerLabel, Literal(rec.label))
+            self.add(obs, KG.answerLabel, lit(rec.label))
         if rec.value is not None:
-            self.add(obs, KG.answerValue, Literal(rec.value, datatype=XSD.decimal))
+            self.add(obs, KG.answerValue, lit(rec.value, datatype=XSD.decimal))
         if rec.position is not None:
             self.add(obs, KG.scalePosition, concept("position", rec.position))
         if respondent is not None:
             self.add(obs, KG.respondent, respondent)
         if rec.respondent_id:
-            self.add(obs, KG.respondentId, Literal(rec.respondent_id))
+            self.add(obs, KG.respondentId, lit(rec.respondent_id))
         if rec.period is not None:
             self.add(obs, KG.period, date_literal(rec.period))
         if rec.partnership:
-            self.add(obs, KG.partnershipName, Literal(rec.partnership))
+            self.add(obs, KG.partnershipName, lit(rec.partnership))
         for p in partnerships:
             self.add(obs, KG.aboutPartnership, p)
         if rec.region:
             self.add(obs, KG.respondentRegion, self.concept("region", rec.region))
         if rec.org_type:
-            self.add(obs, KG.respondentType, Literal(rec.org_type))
+            self.add(obs, KG.respondentType, lit(rec.org_type))
         return obs
 
     # -- the source itself -----------------------------------------------------------------
@@ -419,31 +493,31 @@ class SourceGraph:
         facts: Iterable[Triple] = [
             (s, RDF.type, KG.Source),
             (s, RDF.type, PROV.Entity),
-            (s, DCTERMS.title, Literal(file_name)),
-            (s, KG.fileName, Literal(file_name)),
-            (s, KG.filePath, Literal(file_path)),
-            (s, KG.sha256, Literal(sha256)),
-            (s, KG.importer, Literal(importer)),
-            (s, KG.importerVersion, Literal(importer_version)),
-            (s, KG.recordCount, Literal(records, datatype=XSD.nonNegativeInteger)),
-            (s, KG.rejectCount, Literal(rejects, datatype=XSD.nonNegativeInteger)),
+            (s, DCTERMS.title, lit(file_name)),
+            (s, KG.fileName, lit(file_name)),
+            (s, KG.filePath, lit(file_path)),
+            (s, KG.sha256, lit(sha256)),
+            (s, KG.importer, lit(importer)),
+            (s, KG.importerVersion, lit(importer_version)),
+            (s, KG.recordCount, lit(records, datatype=XSD.nonNegativeInteger)),
+            (s, KG.rejectCount, lit(rejects, datatype=XSD.nonNegativeInteger)),
             (s, PROV.wasGeneratedBy, activity),
             (activity, RDF.type, PROV.Activity),
-            (activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)),
-            (activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)),
+            (activity, PROV.startedAtTime, lit(started, datatype=XSD.dateTime)),
+            (activity, PROV.endedAtTime, lit(ended, datatype=XSD.dateTime)),
             (activity, PROV.wasAssociatedWith, agent),
             (activity, PROV.used, s),
             (agent, RDF.type, PROV.SoftwareAgent),
-            (agent, RDFS.label, Literal(f"kgraph importer '{importer}'")),
+            (agent, RDFS.label, lit(f"kgraph importer '{importer}'")),
             (REGISTER, RDF.type, PROV.Entity),
-            (REGISTER, RDFS.label, Literal("kgraph authority register (data/register)")),
+            (REGISTER, RDFS.label, lit("kgraph authority register (data/register)")),
         ]
         if media_type:
-            facts = [*facts, (s, DCTERMS["format"], Literal(media_type))]
+            facts = [*facts, (s, DCTERMS["format"], lit(media_type))]
         for t in facts:
             self.add(*t)
         # the count includes the count triple itself
-        self.add(s, KG.tripleCount, Literal(len(self.triples) + 1, datatype=XSD.nonNegativeInteger))
+        self.add(s, KG.tripleCount, lit(len(self.triples) + 1, datatype=XSD.nonNegativeInteger))
 
 
 def event_iri(key: str) -> URIRef:
@@ -470,17 +544,17 @@ def question_iri(survey_key: str, question_id: str) -> URIRef:
 _URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 
 
-def _decimal(value: float) -> Literal:
-    return Literal(Decimal(str(round(float(value), 2))), datatype=XSD.decimal)
+def _decimal(value: float) -> ox.Literal:
+    return lit(Decimal(str(round(float(value), 2))), datatype=XSD.decimal)
 
 
-def date_literal(when: PartialDate) -> Literal:
+def date_literal(when: PartialDate) -> ox.Literal:
     """xsd:date, xsd:gYearMonth or xsd:gYear, as precise as the source was."""
     if when.day is not None:
-        return Literal(when.iso(), datatype=XSD.date)
+        return lit(when.iso(), datatype=XSD.date)
     if when.month is not None:
-        return Literal(when.iso(), datatype=XSD.gYearMonth)
-    return Literal(when.iso(), datatype=XSD.gYear)
+        return lit(when.iso(), datatype=XSD.gYearMonth)
+    return lit(when.iso(), datatype=XSD.gYear)
 
 
 def _resolution_kind(res: Resolution) -> str:

@@ -83,3 +83,9 @@ def test_sigkill_during_import_never_leaves_half_a_source(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert "batch0.csv" in sources_are_whole(store_dir)
+    # a kill after the bulk-loaded body and before the description leaves a graph with no
+    # kg:Source; the next writer (the import above) dropped every such graph
+    with Store.open(store_dir) as store:
+        graphs = {str(r["g"]) for r in store.select("SELECT DISTINCT ?g { GRAPH ?g {} }")}
+        described = {str(r["g"]) for r in store.select("SELECT ?g { ?g a kg:Source }")}
+    assert {g for g in graphs if "/id/source/" in g} == described

@@ -84,3 +84,62 @@ def test_reader_sees_data_while_a_writer_holds_the_store(store_dir: Path) -> Non
         store.ox.flush()
         with Store.open(store_dir) as reader:
             assert reader.count(G) == 4
+
+
+def _source_triples(n: int) -> list[tuple]:
+    """A new source graph large enough for the bulk path, with its kg:Source description."""
+    from kgraph.store import BULK_MIN
+    from kgraph.vocab import KG
+
+    rdf_type = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return [*triples(max(n, BULK_MIN + 1)), (G, rdf_type, KG.Source)]
+
+
+def test_new_large_graph_is_written_whole(store_dir: Path) -> None:
+    body = _source_triples(6000)
+    with Store.open(store_dir, write=True, create=True) as store:
+        assert store.replace_graph(G, body) == len(body)
+        assert store.count(G) == len(body)
+
+
+def test_failed_description_write_leaves_no_body(store_dir: Path, monkeypatch) -> None:
+    """The body goes in by the bulk loader; if the description cannot follow, nothing stays."""
+    import pyoxigraph as ox
+
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.replace_graph(URIRef("https://w3id.org/kgraph/id/source/other"), triples(3))
+        before = len(store.ox)
+
+        class Failing:
+            def __init__(self, inner: ox.Store) -> None:
+                self.inner = inner
+
+            def extend(self, quads: object) -> None:
+                raise OSError("disk full")
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(self.inner, name)
+
+        store.ox = Failing(store.ox)  # type: ignore[assignment]
+        with pytest.raises(OSError):
+            store.replace_graph(G, _source_triples(6000))
+        store.ox = store.ox.inner
+        assert not store.has_graph(G)
+        assert len(store.ox) == before
+
+
+def test_graph_an_interrupted_import_left_is_dropped_by_the_next_writer(store_dir: Path) -> None:
+    """A kill between the bulk-loaded body and the description leaves a source graph with no
+    kg:Source: the next writer drops it, and keeps graphs that are whole."""
+    import pyoxigraph as ox
+
+    whole = URIRef("https://w3id.org/kgraph/id/source/whole")
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.replace_graph(whole, [(whole, *_source_triples(1)[-1][1:]), *triples(3)])
+        g = ox.NamedNode(G)
+        store.ox.bulk_extend(
+            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o), g) for s, p, o in triples(10)
+        )  # the body, then the kill
+    with Store.open(store_dir, write=True) as store:
+        assert not store.has_graph(G)
+        assert store.count(whole) == 4
