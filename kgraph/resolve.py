@@ -22,6 +22,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from math import ceil, floor
 from pathlib import Path
 
 from kgraph import names
@@ -121,6 +122,7 @@ class Resolver:
         self._prefix: dict[str, dict[str, None]] = {}
         self._cache: dict[tuple, Resolution | tuple[dict[str, bool], str, tuple[str, ...]]] = {}
         self._near_cache: dict[tuple[str, str | None], Organisation | None] = {}
+        self._near_lengths: dict[str, dict[int, list[str]]] = {}
         for org in orgs:
             self._add(org)
         for org in sorted(self._orgs.values(), key=lambda o: o.kind not in FAMILIES["council"]):
@@ -368,6 +370,15 @@ class Resolver:
             self._near_cache[key] = self._search_near_miss(n, hint)
         return self._near_cache[key]
 
+    def _near_by_length(self, fam: str) -> dict[int, list[str]]:
+        """The family's cores by length: a near miss is within 22% of the name's length."""
+        found = self._near_lengths.get(fam)
+        if found is None:
+            found = self._near_lengths[fam] = {}
+            for key in self._near.get(fam, ()):
+                found.setdefault(len(key), []).append(key)
+        return found
+
     def _search_near_miss(self, n: str, hint: str | None) -> Organisation | None:
         if hint in (None, "pcc", "combined"):
             fam, kinds = "council", FAMILIES["council"]
@@ -378,7 +389,8 @@ class Resolver:
             if len(word) < 5:
                 continue
             lo, hi = len(word) * 0.78, len(word) / 0.78
-            keys = [k for k in self._near.get(fam, ()) if lo <= len(k) <= hi]
+            by_length = self._near_by_length(fam)
+            keys = [k for size in range(ceil(lo), floor(hi) + 1) for k in by_length.get(size, ())]
             for key in difflib.get_close_matches(word, keys, n=1, cutoff=_NEAR_CUTOFF):
                 ratio = difflib.SequenceMatcher(None, word, key).ratio()
                 if best is None or ratio > best[0]:

@@ -227,7 +227,7 @@ class Store:
             self.ox.bulk_extend(body)
             self.ox.extend(head)
         except BaseException:
-            self.ox.update(f"DROP SILENT GRAPH {g}")
+            self.ox.remove_graph(g)
             raise
 
     def drop_unfinished(self) -> list[str]:
@@ -242,7 +242,7 @@ class Store:
             and next(self.ox.quads_for_pattern(g, is_a, source, g), None) is None
         ]
         for g in dropped:
-            self.ox.update(f"DROP SILENT GRAPH {g}")
+            self.ox.remove_graph(g)
         return [g.value for g in dropped]
 
     def remove_graph(self, graph: URIRef) -> None:

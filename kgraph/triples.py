@@ -106,13 +106,9 @@ class SourceGraph:
 
     def add(self, s: object, p: object, o: object) -> None:
         """Terms may be rdflib's or pyoxigraph's; the graph holds pyoxigraph's."""
-        terms = self._terms
+        get = self._terms.get
         self.triples.add(
-            (
-                terms[s] if s in terms else self._term(s),
-                terms[p] if p in terms else self._term(p),
-                terms[o] if o in terms else self._term(o),
-            )
+            (get(s) or self._term(s), get(p) or self._term(p), get(o) or self._term(o))
         )
 
     def _term(self, term: object) -> Term:
@@ -127,12 +123,12 @@ class SourceGraph:
         return len(self.triples)
 
     # -- provenance ----------------------------------------------------------------------
-    def record(self, origin: Origin) -> URIRef:
+    def record(self, origin: Origin) -> ox.NamedNode:
         """The node of the row/line/sentence a fact came from."""
         if origin.line is not None:
-            node = URIRef(f"{self.source}/row/{origin.line}")
+            node = ox.NamedNode(f"{self.source}/row/{origin.line}")
         else:
-            node = URIRef(f"{self.source}/record/{digest(origin.record_id, origin.sentence)}")
+            node = ox.NamedNode(f"{self.source}/record/{digest(origin.record_id, origin.sentence)}")
         self.add(node, RDF.type, KG.SourceRecord)
         self.add(node, DCTERMS.isPartOf, self.source)
         if origin.line is not None:
@@ -241,7 +237,7 @@ class SourceGraph:
                 self.add(p, KG.serviceArea, c)
         interval = self.interval(rec.start, rec.end)
         for org, role in members:
-            m = ID[f"membership/{digest(p, org, role, rec.start, rec.end)}"]
+            m = ox.NamedNode(f"{ID}membership/{digest(p, org, role, rec.start, rec.end)}")
             self.add(p, ORG.hasMember, org)
             self.add(p, ORG.hasMembership, m)
             self.add(m, RDF.type, ORG.Membership)
@@ -255,10 +251,12 @@ class SourceGraph:
             self.outcome(p, outcome, where)
         return p
 
-    def interval(self, start: PartialDate | None, end: PartialDate | None) -> URIRef | None:
+    def interval(self, start: PartialDate | None, end: PartialDate | None) -> ox.NamedNode | None:
         if start is None and end is None:
             return None
-        node = ID[f"interval/{start.iso() if start else 'open'}--{end.iso() if end else 'open'}"]
+        node = ox.NamedNode(
+            f"{ID}interval/{start.iso() if start else 'open'}--{end.iso() if end else 'open'}"
+        )
         self.add(node, RDF.type, TIME.Interval)
         if start is not None:
             self.add(node, TIME.hasBeginning, self.instant(start))
@@ -266,8 +264,8 @@ class SourceGraph:
             self.add(node, TIME.hasEnd, self.instant(end))
         return node
 
-    def instant(self, when: PartialDate) -> URIRef:
-        node = ID[f"instant/{when.iso()}"]
+    def instant(self, when: PartialDate) -> ox.NamedNode:
+        node = ox.NamedNode(f"{ID}instant/{when.iso()}")
         self.add(node, RDF.type, TIME.Instant)
         self.add(node, TIME.inXSDgYear, lit(f"{when.year:04d}", datatype=XSD.gYear))
         if when.day is not None:
@@ -352,7 +350,7 @@ class SourceGraph:
                 self.add(node, KG.needsReview, lit(True))
         return e
 
-    def sentence_record(self, origin: Origin, key: str | None = None) -> URIRef:
+    def sentence_record(self, origin: Origin, key: str | None = None) -> ox.NamedNode:
         """A kg:SourceRecord for one sentence (several sentences can share a line)."""
         node = self.record(Origin(origin.path, None, origin.sentence, key or origin.record_id))
         if origin.line is not None:
