@@ -425,6 +425,7 @@ COMMAND_MODULES: list[str] = [
     "kgraph.cli_news",
     "kgraph.cli_query",
     "kgraph.cli_render",
+    "kgraph.cli_report",
     "kgraph.cli_survey",
 ]
 _add_command_modules()
