@@ -212,8 +212,7 @@ def _finish(
         media_type=mimetypes.guess_type(path.name)[0],
     )
     with _collector_paused():
-        store.replace_graph(out.source, out.triples)
-    report.triples = len(out)
+        report.triples = store.replace_graph(out.source, out.triples, distinct_ox=True)
     return report
 
 

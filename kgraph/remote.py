@@ -365,7 +365,13 @@ class RemoteStore:
         return int(rows[0]["n"].value) if rows else 0
 
     # -- writing ---------------------------------------------------------------------------
-    def replace_graph(self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> int:
+    def replace_graph(
+        self,
+        graph: URIRef,
+        triples: Iterable[tuple[Node, Node, Node]],
+        *,
+        distinct_ox: bool = False,  # the embedded store's fast path; every load here batches
+    ) -> int:
         """Make the graph hold exactly these triples; returns the count.
 
         Loads into a fresh temporary graph in batches, checks the count arrived, then swaps

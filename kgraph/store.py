@@ -183,22 +183,31 @@ class Store:
         return sum(1 for _ in self.graph_quads(graph))
 
     # -- writing (each call is one transaction) -----------------------------------------
-    def replace_graph(self, graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> int:
-        """Make the graph hold exactly these triples, in one transaction; returns the count.
+    def replace_graph(
+        self,
+        graph: URIRef,
+        triples: Iterable[tuple[Node, Node, Node]],
+        *,
+        distinct_ox: bool = False,
+    ) -> int:
+        """Make the graph hold exactly these triples; returns the count.
 
-        Only the difference is written, so re-importing an unchanged source touches almost
-        nothing; a failure or kill part-way leaves the previous content whole.
+        Only the difference is written, in one transaction, so re-importing an unchanged
+        source touches almost nothing and a failure or kill part-way leaves the previous
+        content whole. `distinct_ox`: `triples` is a set of pyoxigraph-term triples (as
+        kgraph.triples builds), so a new graph can be streamed to the bulk loader as it is.
         """
         g = ox.NamedNode(graph)
+        if distinct_ox and isinstance(triples, set) and not self.has_graph(graph):
+            return self._write_new_graph(g, triples)
         if not isinstance(triples, set | list | tuple):
             triples = list(triples)
-        try:  # kgraph.triples hands over pyoxigraph terms already
+        try:  # pyoxigraph terms already?
             new = {ox.Quad(s, p, o, g) for s, p, o in triples}
         except TypeError:
             new = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples}
         if not self.has_graph(graph):
-            self._write_new_graph(g, new)
-            return len(new)
+            return self._write_new_graph(g, {(q.subject, q.predicate, q.object) for q in new})
         old = set(self.ox.quads_for_pattern(None, None, None, g))
         gone, added = old - new, new - old
         if gone or added:
@@ -208,7 +217,7 @@ class Store:
             )
         return len(new)
 
-    def _write_new_graph(self, g: ox.NamedNode, quads: set[ox.Quad]) -> None:
+    def _write_new_graph(self, g: ox.NamedNode, triples: set[tuple]) -> int:
         """A graph that does not exist yet: its body by the bulk loader, its description last.
 
         A transaction costs ~20 us a quad, the bulk loader ~5 (it writes index files and
@@ -218,17 +227,17 @@ class Store:
         interrupted import: dropped here on error, and by `drop_unfinished` when a writer
         next opens the store after a kill.
         """
-        body = [q for q in quads if q.subject != g]
-        head = [q for q in quads if q.subject == g]
-        if not head or len(body) < BULK_MIN:
-            self.ox.extend(quads)  # one transaction: all of it or none
-            return
+        head = [ox.Quad(s, p, o, g) for s, p, o in triples if s == g]
+        if not head or len(triples) < BULK_MIN:
+            self.ox.extend(ox.Quad(s, p, o, g) for s, p, o in triples)  # one transaction
+            return len(triples)
         try:
-            self.ox.bulk_extend(body)
+            self.ox.bulk_extend(ox.Quad(s, p, o, g) for s, p, o in triples if s != g)
             self.ox.extend(head)
         except BaseException:
             self.ox.remove_graph(g)
             raise
+        return len(triples)
 
     def drop_unfinished(self) -> list[str]:
         """Drop source graphs an interrupted import left without their description."""
