@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,12 +59,13 @@ def _worker(way: str, source: Path, target: Path) -> dict:
             "rejects": len(report.rejects),
             "peak_mib": _peak_mib(),
         }
-    if way == "native":
+    if way in ("native", "native-nq"):
         import pyoxigraph as ox
 
+        fmt = ox.RdfFormat.N_TRIPLES if way == "native" else ox.RdfFormat.N_QUADS
         started = time.perf_counter()
         store = ox.Store(str(target))
-        store.bulk_load(path=str(source), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=str(source), format=fmt)
         store.flush()
         triples = len(store)
         del store
@@ -110,7 +112,12 @@ def measure(way: str, source: Path, target: Path, timeout: float = 3600) -> dict
 
 
 def run(
-    scale: str, seed: int = 0, folder: Path | None = None, rdflib: bool = True, out=sys.stdout
+    scale: str,
+    seed: int = 0,
+    folder: Path | None = None,
+    rdflib: bool = True,
+    out=sys.stdout,
+    repeat: int = 1,
 ) -> list[dict]:
     """Generate, import three ways, print the table; returns summary rows for run_all."""
     say = out.write
@@ -124,13 +131,23 @@ def run(
             f"generated {parts:,} partnerships among {orgs:,} organisations in {took:.1f} s "
             f"({mib:.1f} MiB CSV)\n"
         )
-        results = {"kgraph": measure("kgraph", csv, work / "kgraph-store")}
-        k = results["kgraph"]
-        say(
-            f"kgraph: {k['records']:,} records, {k['rejects']} rejects, "
-            f"{k['triples']:,} triples\n\n"
-        )
-        results["native"] = measure("native", work / "kgraph.nt", work / "native-store")
+        results: dict[str, dict] = {}
+        for attempt in range(repeat):  # alternated, best of each: the machine is shared
+            for way, source, target in (
+                ("kgraph", csv, work / "kgraph-store"),
+                ("native", work / "kgraph.nt", work / "native-store"),
+                ("native-nq", work / "kgraph.nq", work / "native-nq-store"),
+            ):
+                shutil.rmtree(target, ignore_errors=True)
+                r = measure(way, source, target)
+                if way not in results or r["seconds"] < results[way]["seconds"]:
+                    results[way] = r
+            if attempt == 0:
+                k = results["kgraph"]
+                say(
+                    f"kgraph: {k['records']:,} records, {k['rejects']} rejects, "
+                    f"{k['triples']:,} triples\n\n"
+                )
         if rdflib:
             results["rdflib"] = measure("rdflib", work / "kgraph.nt", work / "unused")
     native = results["native"]["seconds"]
@@ -138,6 +155,7 @@ def run(
     labels = {
         "kgraph": "kgraph import (parse+resolve+write+prov)",
         "native": "Oxigraph bulk_load of its N-Triples",
+        "native-nq": "Oxigraph bulk_load of its N-Quads",
         "rdflib": "rdflib Memory parse of its N-Triples",
     }
     for way, r in results.items():
@@ -148,6 +166,12 @@ def run(
     ratio = results["kgraph"]["seconds"] / native
     verdict = "met" if ratio <= TARGET else "NOT met"
     say(f"\nratio kgraph/native: {ratio:.2f}x (target <= {TARGET:g}x: {verdict})\n")
+    quads = results["native-nq"]["seconds"]
+    say(
+        f"ratio kgraph/native N-Quads: {results['kgraph']['seconds'] / quads:.2f}x (the same "
+        "quads in their named graphs: Oxigraph indexes a named graph's quads twice as many "
+        "ways as the default graph's triples)\n"
+    )
     rows = [
         {
             "benchmark": "import",
@@ -171,8 +195,11 @@ def main() -> None:
     parser.add_argument("--scale", choices=sorted(generate.SCALES), default="S")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib path")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="best of N runs of kgraph and native, alternated"
+    )
     args = parser.parse_args()
-    run(args.scale, args.seed, rdflib=not args.no_rdflib)
+    run(args.scale, args.seed, rdflib=not args.no_rdflib, repeat=args.repeat)
 
 
 if __name__ == "__main__":

@@ -206,7 +206,8 @@ def fold(text: str) -> str:
     """Accents off (Môn -> Mon), typographic apostrophes and dashes made plain."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
+    return text.replace("\u0131", "i")  # dotless i has no decomposition; its capital is I
 
 
 _INVERTED = re.compile(r"^(.+?),\s*(city|county|borough|royal borough|london borough) of$")

@@ -333,3 +333,9 @@ def test_news_on_generated_items(items) -> None:
         path = Path(tmp) / "digest.txt"
         path.write_text("Tuesday 10 March 2020\n\nNews Summary\n\n" + text + "\n")
         _import(path, "news")
+
+
+def test_dotless_i_matches_its_capital(resolver) -> None:
+    """'ı'.upper() is 'I': a name and its upper-case form must give one organisation
+    (hypothesis found 'abıd' and 'ABID' getting two)."""
+    assert resolver.resolve("Abıd Trust").org.id == resolver.resolve("ABID TRUST").org.id
