@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import functools
 import io
 import json
@@ -1037,7 +1038,7 @@ def _build(row: _Row, ragged: bool) -> Record | Reject | None:
     if problem:
         return row.reject("partner_codes", problem)
     names = {ref.name.casefold() for ref in ((lead,) if lead else ()) + partners}
-    if len(names) < 2:
+    if not names:
         return row.reject("partners", FEWER_THAN_TWO)
     identifier = row.text("id") or None
     areas_text = row.text("service_area", keep_newlines=True)
@@ -1059,6 +1060,68 @@ def _build(row: _Row, ragged: bool) -> Record | Reject | None:
         description=row.text("description", keep_newlines=True) or None,
         outcomes=outcomes,
         identifier=identifier,
+    )
+
+
+@dataclass
+class _OneMember:
+    """A row naming one organisation: a reject in a file of partnerships, or one membership
+    of a file with a row per partnership and member ("long" form), grouped by `read`."""
+
+    record: PartnershipRecord
+    reject: Reject
+
+    @property
+    def key(self) -> tuple[str, str]:
+        rec = self.record
+        return (rec.identifier or " ".join(rec.title.casefold().split()), rec.kind or "")
+
+
+def _single(item: Record | Reject | None, row: _Row) -> Record | Reject | _OneMember | None:
+    if isinstance(item, PartnershipRecord) and len(item.members()) < 2:
+        return _OneMember(item, row.reject("partners", FEWER_THAN_TWO))
+    return item
+
+
+def _grouped(singles: list[_OneMember], rows: int) -> Iterator[Record | Reject]:
+    """Rows naming one organisation each, merged per partnership (id, else title, and kind)
+    when the file is in long form: most rows name one organisation and keys repeat.
+    Otherwise, and for a key whose rows name fewer than two organisations, the rejects."""
+    groups: dict[tuple[str, str], list[_OneMember]] = {}
+    for one in singles:
+        groups.setdefault(one.key, []).append(one)
+    long_form = 2 * len(singles) >= rows and any(len(g) > 1 for g in groups.values())
+    for group in groups.values():
+        merged = _merge([one.record for one in group]) if long_form else None
+        if merged is None:
+            yield from (one.reject for one in group)
+        else:
+            yield merged
+
+
+def _merge(records: list[PartnershipRecord]) -> PartnershipRecord | None:
+    """One partnership from its membership rows: every member, the earliest start, the
+    latest end (open if any row is open), the first row's other fields."""
+    first = records[0]
+    members: dict[tuple[str, str | None], OrgRef] = {}
+    for rec in records:
+        for ref in rec.members():
+            members.setdefault((ref.name.casefold(), ref.code), ref)
+    partners = tuple(OrgRef(ref.name, code=ref.code, role="partner") for ref in members.values())
+    if len({ref.name.casefold() for ref in partners}) < 2:
+        return None
+    starts = [r.start for r in records if r.start is not None]
+    ends = [r.end for r in records]
+    outcomes = tuple(dict.fromkeys(o for r in records for o in r.outcomes))
+    areas = tuple(dict.fromkeys(a for r in records for a in r.service_areas))
+    return dataclasses.replace(
+        first,
+        lead=None,
+        partners=partners,
+        service_areas=areas,
+        start=min(starts, key=lambda d: d.first_day()) if starts else None,
+        end=None if None in ends else max(ends, key=lambda d: d.last_day()),  # type: ignore[arg-type]
+        outcomes=outcomes,
     )
 
 
@@ -1178,6 +1241,7 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record | Reject]:
     try:
         cols = _columns(name, table, options)
         records = 0
+        singles: list[_OneMember] = []
         for number, cells in table.rows:
             if isinstance(cells, _NotObject):
                 records += 1
@@ -1189,11 +1253,15 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record | Reject]:
             if _is_blank(cells):
                 continue
             records += 1
-            item = _build(_Row(name, number, list(cells), cols), table.ragged)
-            if item is not None:
+            row = _Row(name, number, list(cells), cols)
+            item = _single(_build(row, table.ragged), row)
+            if isinstance(item, _OneMember):
+                singles.append(item)
+            elif item is not None:
                 yield item
         if records == 0:
             raise BadInput(name, "no records (only a header row)")
+        yield from _grouped(singles, records)
     finally:
         table.close()
 

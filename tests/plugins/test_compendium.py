@@ -735,3 +735,45 @@ def test_semicolons_inside_every_quoted_partner_cell_do_not_fool_the_sniffer(
         r for r in compendium.read(path, ImportOptions()) if isinstance(r, PartnershipRecord)
     ]
     assert [len(r.partners) for r in records] == [4, 3]
+
+
+LONG_FORM = """\
+partnership_id,partnership_name,service_area,member_name,member_gss_code,start,end
+FRA:1,Mid and West Wales Fire,fire and rescue,Carmarthenshire,W06000010,2010,
+FRA:1,Mid and West Wales Fire,fire and rescue,Ceredigion,W06000008,2012,
+FRA:1,Mid and West Wales Fire,fire and rescue,Pembrokeshire,W06000009,2011,
+CSP:9,Cardiff Community Safety,community safety,Cardiff,W06000015,2008,2014
+CSP:7,Cwm Taf,community safety,Merthyr Tydfil,W06000024,2009,2013
+CSP:7,Cwm Taf,community safety,Rhondda Cynon Taf,W06000016,2009,2016
+"""
+
+
+def test_long_form_rows_per_member_are_grouped_into_partnerships(tmp_path: Path) -> None:
+    """One row per partnership and member: rows sharing the partnership id make one record
+    with every member, the earliest start and the latest end; a partnership with one member
+    in the file is still refused, with its row."""
+    items = read_all(write(tmp_path, "memberships.csv", LONG_FORM))
+    recs = {r.identifier: r for r in items if isinstance(r, PartnershipRecord)}
+    assert sorted(recs) == ["CSP:7", "FRA:1"]
+    fire = recs["FRA:1"]
+    assert names(fire) == ["Carmarthenshire", "Ceredigion", "Pembrokeshire"]
+    assert [p.code for p in fire.partners] == ["W06000010", "W06000008", "W06000009"]
+    assert fire.start == PartialDate(2010) and fire.end is None
+    assert (recs["CSP:7"].start, recs["CSP:7"].end) == (PartialDate(2009), PartialDate(2016))
+    refused = [r for r in items if isinstance(r, Reject)]
+    assert [(r.origin.line, r.field) for r in refused] == [(5, "partners")]
+
+
+def test_wide_file_rows_naming_one_organisation_are_not_merged(tmp_path: Path) -> None:
+    """In a file of one partnership per row, two bad rows with the same title stay rejects."""
+    text = (
+        "Title,Lead,Partners\n"
+        "Shared legal,Cardiff,Newport\n"
+        "Shared HR,Swansea,Neath Port Talbot\n"
+        "Shared payroll,Powys,Ceredigion\n"
+        "Waste,Torfaen,\n"
+        "Waste,Monmouthshire,\n"
+    )
+    items = read_all(write(tmp_path, "wide.csv", text))
+    assert len([r for r in items if isinstance(r, PartnershipRecord)]) == 3
+    assert sorted(r.origin.line for r in items if isinstance(r, Reject)) == [5, 6]
