@@ -94,3 +94,18 @@ def test_reference_partnerships_import_with_gss_codes(kg, store_dir) -> None:
     assert missing == []
     rows = json.loads(kg("orgs", "list", "--json").stdout)
     assert all(r["gss"] for r in rows)
+
+
+def test_reference_memberships_in_long_form_give_the_same_partnerships(kg, store_dir) -> None:
+    """One row per partnership and member: grouped into the same 127 partnerships, with the
+    same IRIs, as the one-row-per-partnership summary of the same data."""
+    folder = need_shared() / "derived_partnership_memberships"
+    result = kg("import", str(folder / "partnership_memberships.csv"))
+    assert result.exit_code == 0, result.output
+    assert "127 records imported" in result.stdout
+    assert kg("import", str(folder / "partnerships_summary.csv")).exit_code == 0
+    with Store.open(store_dir) as store:
+        rows = store.select(
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a org:OrganizationalCollaboration }"
+        )
+    assert int(rows[0]["n"]) == 127
