@@ -6,91 +6,20 @@ igraph, the store) load when a command runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import click
 
-from kgraph.cli_common import listing, store_option
+from kgraph.cli_common import (
+    filter_options,
+    listing,
+    make_filters,
+    period_callback,
+    store_option,
+)
 
 METRICS = ("degree", "weighted", "betweenness", "eigenvector", "pagerank")
 BROKER_GROUPS = ("region", "type", "sector")
-
-
-# -- shared pieces ------------------------------------------------------------------------
-def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from kgraph.analytics.selection import parse_period
-    from kgraph.errors import UsageProblem
-
-    try:
-        return parse_period(value)
-    except UsageProblem as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
-
-
-def _filters(period: bool = True) -> Callable:
-    """--period (optional), --region, --service, --org-type, --source."""
-    options = [
-        click.option(
-            "--region",
-            multiple=True,
-            metavar="NAME",
-            help="Partnerships in this region or inside it, e.g. wales, 'South East Wales'; "
-            "one with no region counts if a member is there. Repeatable.",
-        ),
-        click.option(
-            "--service",
-            multiple=True,
-            metavar="NAME",
-            help="Partnerships in this service area, e.g. waste, 'school improvement'. Repeatable.",
-        ),
-        click.option(
-            "--org-type",
-            "org_type",
-            multiple=True,
-            metavar="NAME",
-            help="Only organisations of this type or sector, e.g. police-force, health. "
-            "Repeatable.",
-        ),
-        click.option(
-            "--source",
-            multiple=True,
-            metavar="FILE",
-            help="Only memberships from this imported source (file name). Repeatable.",
-        ),
-    ]
-    if period:
-        options.insert(
-            0,
-            click.option(
-                "--period",
-                metavar="YEAR-YEAR",
-                callback=_period,
-                help="Memberships active at some time in these years, e.g. 2010-2014; "
-                "a missing start or end date counts as open.",
-            ),
-        )
-
-    def decorate(fn: Callable) -> Callable:
-        for option in reversed(options):
-            fn = option(fn)
-        return fn
-
-    return decorate
-
-
-def _make_filters(period: Any = None, **given: tuple[str, ...]) -> Any:
-    from kgraph.analytics.selection import Filters
-
-    return Filters(
-        period=period,
-        regions=tuple(given.get("region", ())),
-        services=tuple(given.get("service", ())),
-        org_types=tuple(given.get("org_type", ())),
-        sources=tuple(given.get("source", ())),
-    )
 
 
 def _facts(ctx: click.Context, *, outcomes: bool = False) -> Any:
@@ -127,7 +56,7 @@ def _note(message: str) -> None:
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--exact", is_flag=True, help="Exact betweenness on any size of network (slow).")
-@_filters()
+@filter_options()
 @listing(["metric", "rank", "organisation", "type", "region", "score", "partners"])
 @click.pass_context
 def central(
@@ -155,7 +84,7 @@ def central(
     from kgraph.analytics.centrality import compute, ranked
     from kgraph.analytics.projection import organisation_graph
 
-    selection = _select(ctx, _facts(ctx), _make_filters(period, **given))
+    selection = _select(ctx, _facts(ctx), make_filters(period, **given))
     graph = organisation_graph(selection)
     if graph.number_of_nodes() == 0:
         _note(selection.empty_message())
@@ -184,7 +113,7 @@ def central(
     help="The groups ties should span.",
 )
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
-@_filters()
+@filter_options()
 @listing(
     ["rank", "organisation", "type", "region", "participation", "groups", "bridging", "partners"]
 )
@@ -207,7 +136,7 @@ def brokers(ctx: click.Context, by: str, top: int, period: Any, **given: Any) ->
     from kgraph.analytics.centrality import brokers as find_brokers
     from kgraph.analytics.projection import organisation_graph
 
-    selection = _select(ctx, _facts(ctx), _make_filters(period, **given))
+    selection = _select(ctx, _facts(ctx), make_filters(period, **given))
     graph = organisation_graph(selection)
     if graph.number_of_nodes() == 0:
         _note(selection.empty_message())
@@ -229,7 +158,7 @@ def brokers(ctx: click.Context, by: str, top: int, period: Any, **given: Any) ->
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (Louvain).")
 @click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True)
-@_filters()
+@filter_options()
 @listing(["community", "size", "partnerships", "services", "regions", "members"])
 @click.pass_context
 def communities(
@@ -248,7 +177,7 @@ def communities(
     """
     from kgraph.analytics.communities import communities as find
 
-    selection = _select(ctx, _facts(ctx), _make_filters(period, **given))
+    selection = _select(ctx, _facts(ctx), make_filters(period, **given))
     if not selection.members:
         _note(selection.empty_message())
         return []
@@ -318,11 +247,11 @@ def _shift_table(rows: list[dict]) -> str:
 
 @click.command()
 @click.option(
-    "--from", "before", required=True, metavar="YEAR-YEAR", callback=_period,
+    "--from", "before", required=True, metavar="YEAR-YEAR", callback=period_callback,
     help="The earlier period, e.g. 2010-2014.",
 )  # fmt: skip
 @click.option(
-    "--to", "after", required=True, metavar="YEAR-YEAR", callback=_period,
+    "--to", "after", required=True, metavar="YEAR-YEAR", callback=period_callback,
     help="The later period, e.g. 2015-2019.",
 )  # fmt: skip
 @click.option("--org", "org_name", metavar="NAME", help="Only this organisation.")
@@ -331,7 +260,7 @@ def _shift_table(rows: list[dict]) -> str:
     is_flag=True,
     help="Partner mix by sector (all organisations of a sector together) instead.",
 )
-@_filters(period=False)
+@filter_options(period=False)
 @listing(_shift_columns, flatten=_flat_shift, table=_shift_table)
 @click.pass_context
 def shifts(
@@ -364,7 +293,7 @@ def shifts(
 
     if summary and org_name:
         raise click.UsageError("--summary covers every organisation: drop --org", ctx)
-    filters = _make_filters(None, **given)
+    filters = make_filters(None, **given)
     iri = None
     with open_store(store_option(ctx)) as store:
         if org_name:
@@ -434,7 +363,7 @@ def _gbp(value: object) -> str:
 
 @click.command()
 @click.option("--top", type=click.IntRange(min=0), default=10, show_default=True)
-@_filters()
+@filter_options()
 @listing(OUTCOME_COLUMNS, table=_outcome_table)
 @click.pass_context
 def outcomes(ctx: click.Context, top: int, period: Any, **given: Any) -> list[dict]:
@@ -455,7 +384,7 @@ def outcomes(ctx: click.Context, top: int, period: Any, **given: Any) -> list[di
     """
     from kgraph.analytics.outcomes import summary
 
-    selection = _select(ctx, _facts(ctx, outcomes=True), _make_filters(period, **given))
+    selection = _select(ctx, _facts(ctx, outcomes=True), make_filters(period, **given))
     if not selection.members:
         _note(selection.empty_message())
         return []

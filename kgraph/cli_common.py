@@ -85,3 +85,80 @@ def store_option(ctx: click.Context) -> Path:
     from kgraph.store import store_path
 
     return store_path(ctx.obj.get("store"))
+
+
+# -- the selection options of analytics, maps and reports ---------------------------------
+def period_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    from kgraph.analytics.selection import parse_period
+    from kgraph.errors import UsageProblem
+
+    try:
+        return parse_period(value)
+    except UsageProblem as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+def filter_options(period: bool = True) -> Callable:
+    """--period (optional), --region, --service, --org-type, --source: the selection every
+    analysis, map and report takes (kgraph.analytics.selection.Filters)."""
+    options = [
+        click.option(
+            "--region",
+            multiple=True,
+            metavar="NAME",
+            help="Partnerships in this region or inside it, e.g. wales, 'South East Wales'; "
+            "one with no region counts if a member is there. Repeatable.",
+        ),
+        click.option(
+            "--service",
+            multiple=True,
+            metavar="NAME",
+            help="Partnerships in this service area, e.g. waste, 'school improvement'. Repeatable.",
+        ),
+        click.option(
+            "--org-type",
+            "org_type",
+            multiple=True,
+            metavar="NAME",
+            help="Only organisations of this type or sector, e.g. police-force, health. "
+            "Repeatable.",
+        ),
+        click.option(
+            "--source",
+            multiple=True,
+            metavar="FILE",
+            help="Only memberships from this imported source (file name). Repeatable.",
+        ),
+    ]
+    if period:
+        options.insert(
+            0,
+            click.option(
+                "--period",
+                metavar="YEAR-YEAR",
+                callback=period_callback,
+                help="Memberships active at some time in these years, e.g. 2010-2014; "
+                "a missing start or end date counts as open.",
+            ),
+        )
+
+    def decorate(fn: Callable) -> Callable:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
+def make_filters(period: Any = None, **given: tuple[str, ...]) -> Any:
+    from kgraph.analytics.selection import Filters
+
+    return Filters(
+        period=period,
+        regions=tuple(given.get("region", ())),
+        services=tuple(given.get("service", ())),
+        org_types=tuple(given.get("org_type", ())),
+        sources=tuple(given.get("source", ())),
+    )

@@ -10,23 +10,11 @@ from typing import Any
 
 import click
 
-from kgraph.cli_common import store_option
+from kgraph.cli_common import filter_options, make_filters, store_option
 
 METRICS = ("degree", "weighted", "betweenness", "eigenvector", "pagerank")
 COLOUR_BY = ("type", "region", "community", "service")
 FORMATS = ("turtle", "nt", "trig", "nquads", "jsonld", "graphml", "gexf", "csv")
-
-
-def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from kgraph.analytics.selection import parse_period
-    from kgraph.errors import UsageProblem
-
-    try:
-        return parse_period(value)
-    except UsageProblem as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
 
 
 @click.command()
@@ -45,12 +33,7 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> An
     help="Only the N most central organisations and the ties among them; 0 for all. "
     "Default: all up to 500, else the top 500.",
 )
-@click.option(
-    "--period",
-    metavar="YEAR-YEAR",
-    callback=_period,
-    help="Memberships active at some time in these years, e.g. 2010-2014.",
-)
+@filter_options()
 @click.option(
     "--colour-by",
     "colour_by",
@@ -81,6 +64,7 @@ def render(
     size_by: str,
     seed: int,
     title: str,
+    **given: Any,
 ) -> None:
     """Write the organisation network as one self-contained HTML file.
 
@@ -97,9 +81,9 @@ def render(
       kgraph render map.html
       kgraph render cardiff.html --org "Cardiff Council" --hops 2 --colour-by community
       kgraph render all.html --top 0 --size-by pagerank --period 2010-2014
+      kgraph render wales-waste.html --region wales --service waste
     """
     from kgraph.analytics.facts import load
-    from kgraph.analytics.selection import Filters
     from kgraph.catalog import find_organisation
     from kgraph.errors import KgraphError, UsageProblem
     from kgraph.render import MapOptions, build, write_map
@@ -113,7 +97,7 @@ def render(
         facts = load(store, outcomes=True)
         sources = provenance(store)
     options = MapOptions(
-        filters=Filters(period=period),
+        filters=make_filters(period, **given),
         org=iri,
         hops=hops,
         top=top,

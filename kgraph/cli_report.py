@@ -11,35 +11,12 @@ from typing import Any
 
 import click
 
-from kgraph.cli_common import store_option
-
-
-def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    if value is None:
-        return None
-    from kgraph.analytics.selection import parse_period
-    from kgraph.errors import UsageProblem
-
-    try:
-        return parse_period(value)
-    except UsageProblem as exc:
-        raise click.BadParameter(str(exc), ctx, param) from None
+from kgraph.cli_common import filter_options, make_filters, store_option
 
 
 @click.command()
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--period",
-    metavar="YEAR-YEAR",
-    callback=_period,
-    help="Memberships active at some time in these years, e.g. 2010-2014.",
-)
-@click.option(
-    "--region",
-    multiple=True,
-    metavar="NAME",
-    help="Partnerships in this region or inside it, e.g. wales, 'South East Wales'. Repeatable.",
-)
+@filter_options()
 @click.option(
     "--title",
     default="Collaboration: the evidence",
@@ -47,7 +24,7 @@ def _period(ctx: click.Context, param: click.Parameter, value: str | None) -> An
     help="Report title.",
 )
 @click.pass_context
-def report(ctx: click.Context, out: Path, period: Any, region: tuple[str, ...], title: str) -> None:
+def report(ctx: click.Context, out: Path, period: Any, title: str, **given: Any) -> None:
     """Write the evidence report: one self-contained HTML file that prints to PDF.
 
     Headline figures (organisations, partnerships, sources, share reporting gains,
@@ -64,12 +41,11 @@ def report(ctx: click.Context, out: Path, period: Any, region: tuple[str, ...], 
       kgraph report evidence.html
       kgraph report wales.html --region wales --period 2010-2019 --title "Wales 2010s"
     """
-    from kgraph.analytics.selection import Filters
     from kgraph.errors import KgraphError, UsageProblem
     from kgraph.report.figures import gather
     from kgraph.store import open_store
 
-    filters = Filters(period=period, regions=region)
+    filters = make_filters(period, **given)
     _check_writable(out)
     try:
         with open_store(store_option(ctx)) as store:

@@ -162,6 +162,26 @@ def test_render_command(kg, tmp_path: Path) -> None:
     assert kg("render", str(out), "--period", "2015-2010").exit_code == 2
 
 
+def test_render_takes_the_analytics_filters(kg, tmp_path: Path) -> None:
+    """--region and --service narrow the map as they narrow `kgraph central`."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "compendium.csv"
+    assert kg("import", str(sample)).exit_code == 0
+    everything = page_data(_render(kg, tmp_path / "all.html"))
+    wales = page_data(_render(kg, tmp_path / "wales.html", "--region", "wales"))
+    waste = page_data(_render(kg, tmp_path / "waste.html", "--service", "waste"))
+    central = json.loads(kg("central", "--top", "1000", "--region", "wales", "--json").stdout)
+    assert {n["label"] for n in wales["nodes"]} == {r["organisation"] for r in central}
+    assert 0 < len(wales["nodes"]) < len(everything["nodes"])
+    assert 0 < len(waste["partnerships"]) < len(everything["partnerships"])
+    assert kg("render", str(tmp_path / "x.html"), "--region", "atlantis").exit_code == 2
+
+
+def _render(kg, out: Path, *args: str) -> str:
+    result = kg("render", str(out), *args)
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
 def test_render_an_empty_store_says_so(kg, store_dir: Path, tmp_path: Path) -> None:
     from kgraph.store import Store
 
