@@ -85,3 +85,34 @@ def test_debug_shows_the_traceback(kg, tmp_path: Path) -> None:
     result = kg("--debug", "sources")
     assert result.exit_code == 1
     assert result.exception is not None
+
+
+def test_lazy_command_table_matches_the_commands() -> None:
+    """`kgraph --help` lists the lazily imported commands from a table: it must name every
+    command of the cli_*.py modules, with each command's own one-line help."""
+    import importlib
+    import pkgutil
+
+    import kgraph
+    from kgraph.cli import cli
+
+    found = {}
+    for info in pkgutil.iter_modules(kgraph.__path__):
+        if info.name.startswith("cli_") and info.name != "cli_common":
+            module = importlib.import_module(f"kgraph.{info.name}")
+            for command in module.COMMANDS:
+                found[command.name] = (module.__name__, command.get_short_help_str(1000))
+    assert found == cli.lazy
+
+
+def test_help_imports_no_command_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom kgraph.cli import cli\n"
+        "try:\n    cli(['--help'], prog_name='kgraph')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kgraph.cli_')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['kgraph.cli_common']"
