@@ -78,10 +78,21 @@ def demo_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     return out, expected
 
 
-def open_page(sync_playwright, path: Path, body) -> dict:
-    """Open `path` offline, run body(page), return what was seen."""
+def open_page(
+    sync_playwright,
+    path: Path,
+    body,
+    *,
+    own_csp: bool = False,
+    passes: tuple[str, ...] = ("file://",),
+    wait_for_map: bool = True,
+) -> dict:
+    """Open `path` offline, run body(page), return what was seen: every request to a URL not
+    starting with one of `passes` is aborted and recorded, with dialogs and page errors.
+    own_csp=False bypasses the page's Content-Security-Policy (a map must be safe without)."""
     seen: dict = {"requests": [], "dialogs": [], "errors": []}
     profile = tempfile.mkdtemp(prefix="kgraph-chromium-")
+    quiet = (*passes, "data:")
     try:
         with sync_playwright() as p:
             context = p.chromium.launch_persistent_context(
@@ -89,13 +100,13 @@ def open_page(sync_playwright, path: Path, body) -> dict:
                 executable_path=CHROMIUM,
                 args=FLAGS,
                 headless=True,
-                bypass_csp=True,  # the page must be safe and offline without its CSP too
+                bypass_csp=not own_csp,
             )
             try:
 
                 def block(route) -> None:
                     url = route.request.url
-                    if url.startswith("file://"):
+                    if url.startswith(passes):
                         route.continue_()
                     else:
                         seen["requests"].append(url)
@@ -107,16 +118,13 @@ def open_page(sync_playwright, path: Path, body) -> dict:
                 page.on("pageerror", lambda e: seen["errors"].append(str(e)))
                 page.on(
                     "request",
-                    lambda r: (
-                        None
-                        if r.url.startswith(("file://", "data:"))
-                        else seen["requests"].append(r.url)
-                    ),
+                    lambda r: None if r.url.startswith(quiet) else seen["requests"].append(r.url),
                 )
                 page.goto(path.resolve().as_uri())
-                page.wait_for_function(
-                    "window.kgraphMap && window.kgraphMap.drawnAt !== null", timeout=60_000
-                )
+                if wait_for_map:
+                    page.wait_for_function(
+                        "window.kgraphMap && window.kgraphMap.drawnAt !== null", timeout=60_000
+                    )
                 seen.update(body(page))
             finally:
                 context.close()

@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from click.testing import CliRunner
 from defusedxml import ElementTree
 
 from tests.conftest import ROOT
-from tests.test_browser import CHROMIUM, FLAGS, HOSTILE, NEWS, XSS_IMG, XSS_SCRIPT, browser_or_skip
+from tests.test_browser import HOSTILE, NEWS, XSS_IMG, XSS_SCRIPT, browser_or_skip, open_page
 from tests.test_review_in_analytics import DIGEST
 
 FIGURES = re.compile(r'<script type="application/json" id="kg-report-figures">(.*?)</script>', re.S)
@@ -367,74 +366,51 @@ def test_the_reports_open_offline_in_chromium(demo, evidence) -> None:
 
 def open_report(sync_playwright, path: Path) -> dict:
     """Open the report with its own Content-Security-Policy, every non-file request aborted."""
-    seen: dict = {"requests": [], "dialogs": [], "errors": []}
-    profile = tempfile.mkdtemp(prefix="kgraph-chromium-")
-    try:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=FLAGS, headless=True
-            )
-            try:
 
-                def block(route) -> None:
-                    if route.request.url.startswith(("file://", "about:", "data:")):
-                        route.continue_()
-                    else:
-                        seen["requests"].append(route.request.url)
-                        route.abort()
+    def look(page) -> dict:
+        seen: dict = {}
+        seen["charts"] = page.evaluate(
+            """() => [...document.querySelectorAll('figure.chart')]
+               .filter(f => !f.closest('.print-only')).map(f => {
+                 const svg = f.querySelector(':scope > svg');
+                 if (!svg) return false;
+                 const box = svg.getBoundingClientRect();
+                 return box.width > 100 && box.height > 50
+                   && svg.querySelectorAll('path, text').length > 10;
+               })"""
+        )
+        seen["text"] = page.inner_text("body")
+        # Chromium draws an iframe only when it is on screen
+        page.locator("iframe.map").scroll_into_view_if_needed()
+        frame = page.frame_locator("iframe.map")
+        frame.locator("#kg-net canvas").wait_for(timeout=30_000)
+        inner = page.frames[1]
+        inner.wait_for_function(
+            "window.kgraphMap && window.kgraphMap.drawnAt !== null", timeout=30_000
+        )
+        seen["map_drawn"] = True
+        seen["map_nodes"] = inner.evaluate("window.kgraphMap.network.body.data.nodes.length")
+        seen["injected"] = page.evaluate(
+            "document.querySelectorAll('img').length"
+            " + document.querySelectorAll('script:not([type=\"application/json\"])').length"
+        ) + inner.evaluate("document.querySelectorAll('img').length")
+        page.emulate_media(media="print")  # the map printed as a picture
+        seen["printed_map"] = page.evaluate(
+            """() => [document.querySelector('.print-only svg'),
+                      document.querySelector('iframe.map')]
+               .map(e => e ? e.getBoundingClientRect().height > 0 : null)"""
+        )
+        seen["pdf"] = len(page.pdf(format="A4"))
+        return seen
 
-                context.route("**/*", block)
-                page = context.new_page()
-                page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-                page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-                page.on(
-                    "request",
-                    lambda r: (
-                        None
-                        if r.url.startswith(("file://", "data:", "about:"))
-                        else seen["requests"].append(r.url)
-                    ),
-                )
-                page.goto(path.resolve().as_uri())
-                seen["charts"] = page.evaluate(
-                    """() => [...document.querySelectorAll('figure.chart')]
-                       .filter(f => !f.closest('.print-only')).map(f => {
-                         const svg = f.querySelector(':scope > svg');
-                         if (!svg) return false;
-                         const box = svg.getBoundingClientRect();
-                         return box.width > 100 && box.height > 50
-                           && svg.querySelectorAll('path, text').length > 10;
-                       })"""
-                )
-                seen["text"] = page.inner_text("body")
-                # Chromium draws an iframe only when it is on screen
-                page.locator("iframe.map").scroll_into_view_if_needed()
-                frame = page.frame_locator("iframe.map")
-                frame.locator("#kg-net canvas").wait_for(timeout=30_000)
-                inner = page.frames[1]
-                inner.wait_for_function(
-                    "window.kgraphMap && window.kgraphMap.drawnAt !== null", timeout=30_000
-                )
-                seen["map_drawn"] = True
-                seen["map_nodes"] = inner.evaluate(
-                    "window.kgraphMap.network.body.data.nodes.length"
-                )
-                seen["injected"] = page.evaluate(
-                    "document.querySelectorAll('img').length"
-                    " + document.querySelectorAll('script:not([type=\"application/json\"])').length"
-                ) + inner.evaluate("document.querySelectorAll('img').length")
-                page.emulate_media(media="print")  # the map printed as a picture
-                seen["printed_map"] = page.evaluate(
-                    """() => [document.querySelector('.print-only svg'),
-                              document.querySelector('iframe.map')]
-                       .map(e => e ? e.getBoundingClientRect().height > 0 : null)"""
-                )
-                seen["pdf"] = len(page.pdf(format="A4"))
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return seen
+    return open_page(
+        sync_playwright,
+        path,
+        look,
+        own_csp=True,
+        passes=("file://", "about:", "data:"),
+        wait_for_map=False,
+    )
 
 
 # -- helpers ----------------------------------------------------------------------------------
