@@ -67,13 +67,15 @@ def lit(value: object, datatype: URIRef | None = None) -> ox.Literal:
     if datatype is None:
         if type(value) is str:
             return ox.Literal(value)
-    elif (type(value) is str and datatype in _LEXICAL_AS_GIVEN) or (
-        type(value) is int and datatype in _INTEGERS
-    ):
-        node = _DATATYPES.get(datatype)
-        if node is None:
-            node = _DATATYPES[datatype] = ox.NamedNode(datatype)
-        return ox.Literal(str(value), datatype=node)
+    else:
+        iri = str(datatype)  # a URIRef is never equal to a str, though it hashes like one
+        if (type(value) is str and iri in _LEXICAL_AS_GIVEN) or (
+            type(value) is int and iri in _INTEGERS
+        ):
+            node = _DATATYPES.get(iri)
+            if node is None:
+                node = _DATATYPES[iri] = ox.NamedNode(iri)
+            return ox.Literal(str(value), datatype=node)
     return to_ox(RdfLiteral(value, datatype=datatype))  # type: ignore[return-value]
 
 
