@@ -139,7 +139,10 @@ class Reject:
     raw: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"{self.origin.where()}: {self.field}: {self.reason}"
+        # one line a person can read: a reason quoting a huge cell is cut (the rejects file
+        # keeps the whole row)
+        reason = self.reason if len(self.reason) <= 300 else self.reason[:297] + "..."
+        return f"{self.origin.where()}: {self.field}: {reason}"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from typing import Any
 
 from kgraph_plugins.compendium import (
     JSON_SUFFIXES,
+    MAX_CELL,
     TEXT_SUFFIXES,
     XLSX_SUFFIXES,
     open_table,
@@ -62,6 +63,22 @@ DETECT_ROWS = 300
 # -- the table ---------------------------------------------------------------------------------
 
 
+class TooLong(str):
+    """A cell longer than MAX_CELL, read as blank (no answer is that long, and scale
+    recognition over it took tens of seconds); `_records` refuses its row."""
+
+    length: int
+
+    def __new__(cls, length: int) -> TooLong:
+        cell = super().__new__(cls, "")
+        cell.length = length
+        return cell
+
+
+def _capped(cells: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [TooLong(len(c)) if isinstance(c, str) and len(c) > MAX_CELL else c for c in cells]
+
+
 def read_table(
     path: Path, options: ImportOptions, *, limit: int | None = None
 ) -> tuple[list[str], list[tuple[int, list[Any]]], list[str]]:
@@ -72,7 +89,8 @@ def read_table(
         for number, cells in table.rows:
             if not isinstance(cells, list | tuple):
                 continue  # a JSON record that is not an object
-            if any(c is not None and str(c).strip() for c in cells):
+            cells = _capped(cells)
+            if any(c is not None and (str(c).strip() or isinstance(c, TooLong)) for c in cells):
                 rows.append((number, list(cells)))
                 if limit is not None and len(rows) >= limit:
                     break
@@ -268,6 +286,11 @@ def _records(
             i < len(cells) and " ".join(clean_text(cells[i]).split()).casefold() in values
             for i, values in bound.skip
         ):
+            continue
+        long = next((i for i, c in enumerate(cells) if isinstance(c, TooLong)), None)
+        if long is not None:
+            heading = header[long] if long < len(header) else f"column {long + 1}"
+            yield reject(_field(heading), f"cell too long ({cells[long].length:,} characters)")
             continue
         who = recognise.value_map(q, "respondent", get("respondent"))
         if recognise.is_total(cells):

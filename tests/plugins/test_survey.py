@@ -680,3 +680,28 @@ def test_a_title_above_the_headings_is_skipped(kg, tmp_path: Path) -> None:
         (5, "Newport City Council", "Disagree"),
         (6, "Torfaen County Borough Council", "Strongly agree"),
     ]
+
+
+def test_a_huge_cell_refuses_its_row_briefly(tmp_path: Path) -> None:
+    """An 11 MB answer took ~20 s of scale recognition and printed itself whole in the
+    reject line: now the row is refused as too long and the rest is read."""
+    answers = ["Very satisfied", "Satisfied", "Dissatisfied", "Very dissatisfied"]
+    lines = ["Council,How satisfied are you with the partnership?"]
+    lines += [f"Council {i},{answers[i % 4]}" for i in range(30)]
+    lines.append("Big Council," + "x" * 2_000_000)
+    path = tmp_path / "answers.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = read_all(path)
+    refused = [r for r in items if isinstance(r, Reject)]
+    assert [str(r) for r in refused] == [
+        f"{path}:32: How satisfied are you with the partnership?: "
+        "cell too long (2,000,000 characters)"
+    ]
+    assert sum(isinstance(r, ObservationRecord) for r in items) == 30
+
+
+def test_reject_lines_stay_short() -> None:
+    from kgraph.records import Origin
+
+    line = str(Reject(Origin("f.csv", 3), "answer", "'" + "y" * 5000 + "' is not on the scale"))
+    assert len(line) < 400 and line.startswith("f.csv:3: answer: 'yyy") and line.endswith("...")
