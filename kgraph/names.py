@@ -15,6 +15,7 @@ deduplicated by exactly the rules the resolver matches by.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -213,6 +214,7 @@ def fold(text: str) -> str:
 _INVERTED = re.compile(r"^(.+?),\s*(city|county|borough|royal borough|london borough) of$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """The comparison key: folded, lower case, "&" -> "and", punctuation -> spaces, no "the"."""
     text = fold(text).casefold().replace("&", " and ").replace("+", " and ")
@@ -244,6 +246,7 @@ def strip_designators(n: str, family: str = "council") -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def core(n: str, family: str = "council") -> str:
     """The place-like part of a normalised name, or "" when nothing specific is left."""
     text = strip_designators(n, family)

@@ -22,7 +22,6 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from math import ceil, floor
 from pathlib import Path
 
 from kgraph import names
@@ -122,7 +121,7 @@ class Resolver:
         self._prefix: dict[str, dict[str, None]] = {}
         self._cache: dict[tuple, Resolution | tuple[dict[str, bool], str, tuple[str, ...]]] = {}
         self._near_cache: dict[tuple[str, str | None], Organisation | None] = {}
-        self._near_lengths: dict[str, dict[int, list[str]]] = {}
+        self._near_indexes: dict[str, _NearIndex] = {}
         for org in orgs:
             self._add(org)
         for org in sorted(self._orgs.values(), key=lambda o: o.kind not in FAMILIES["council"]):
@@ -370,13 +369,10 @@ class Resolver:
             self._near_cache[key] = self._search_near_miss(n, hint)
         return self._near_cache[key]
 
-    def _near_by_length(self, fam: str) -> dict[int, list[str]]:
-        """The family's cores by length: a near miss is within 22% of the name's length."""
-        found = self._near_lengths.get(fam)
+    def _near_index(self, fam: str) -> _NearIndex:
+        found = self._near_indexes.get(fam)
         if found is None:
-            found = self._near_lengths[fam] = {}
-            for key in self._near.get(fam, ()):
-                found.setdefault(len(key), []).append(key)
+            found = self._near_indexes[fam] = _NearIndex(self._near.get(fam, []))
         return found
 
     def _search_near_miss(self, n: str, hint: str | None) -> Organisation | None:
@@ -385,13 +381,11 @@ class Resolver:
         else:
             fam, kinds = hint, FAMILIES[hint]
         best: tuple[float, str] | None = None
+        index = self._near_index(fam)
         for word in {core(n, fam), core(n), n}:
             if len(word) < 5:
                 continue
-            lo, hi = len(word) * 0.78, len(word) / 0.78
-            by_length = self._near_by_length(fam)
-            keys = [k for size in range(ceil(lo), floor(hi) + 1) for k in by_length.get(size, ())]
-            for key in difflib.get_close_matches(word, keys, n=1, cutoff=_NEAR_CUTOFF):
+            for key in index.close_matches(word):
                 ratio = difflib.SequenceMatcher(None, word, key).ratio()
                 if best is None or ratio > best[0]:
                     best = (ratio, key)
@@ -400,6 +394,58 @@ class Resolver:
         orgs = [self._orgs[i] for i in self._cores[(fam, best[1])]]
         orgs = [o for o in orgs if o.kind in kinds] or orgs
         return sorted(orgs, key=lambda o: (bool(o.end), o.id))[0]
+
+
+class _NearIndex:
+    """`difflib.get_close_matches(word, keys within 22% of its length, n=1, cutoff=0.88)`,
+    with difflib's character-count bound (quick_ratio) computed for every key at once.
+
+    The register has thousands of cores and a large source tens of thousands of unknown
+    names; difflib's own loop spent most of a 200k-partnership import there. The answer is
+    the same: only keys passing the bound are compared exactly, in difflib's way.
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        import numpy as np
+
+        self.keys = list(keys)
+        self.lengths = np.array([len(k) for k in self.keys], dtype=np.float64)
+        self.counts = np.zeros((len(self.keys), len(_ALPHABET) + 1), dtype=np.int32)
+        for row, key in enumerate(self.keys):
+            self.counts[row] = _char_counts(key)
+
+    def close_matches(self, word: str) -> list[str]:
+        import numpy as np
+
+        if not self.keys:
+            return []
+        size = len(word)
+        shared = np.minimum(self.counts, _char_counts(word)).sum(axis=1)
+        bound = 2.0 * shared / (self.lengths + size)
+        fits = (
+            (self.lengths >= size * 0.78) & (self.lengths <= size / 0.78) & (bound >= _NEAR_CUTOFF)
+        )
+        scored = []
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        for row in np.flatnonzero(fits):
+            key = self.keys[row]
+            matcher.set_seq1(key)
+            if matcher.ratio() >= _NEAR_CUTOFF:
+                scored.append((matcher.ratio(), key))
+        return [max(scored)[1]] if scored else []
+
+
+_ALPHABET = {ch: i for i, ch in enumerate("abcdefghijklmnopqrstuvwxyz0123456789 ")}
+
+
+def _char_counts(text: str) -> list[int]:
+    """Letters, digits and space counted apart; anything else in one last slot."""
+    out = [0] * (len(_ALPHABET) + 1)
+    other = len(_ALPHABET)
+    for ch in text:
+        out[_ALPHABET.get(ch, other)] += 1
+    return out
 
 
 def is_generic(name: str) -> bool:
