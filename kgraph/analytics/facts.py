@@ -219,8 +219,31 @@ class Facts:
         return facts
 
 
-def load(store: Store, *, outcomes: bool = False) -> Facts:
-    """Read organisations, partnerships, memberships (and outcomes if asked) from the store."""
+def load(store: Store, *, outcomes: bool = False, cache: bool = True) -> Facts:
+    """Organisations, partnerships, memberships (and outcomes if asked) of the store.
+
+    On an embedded store the answer is kept in `<store>/cache` while the store is unchanged
+    (kgraph.analytics.facts_cache); `cache=False` reads the store itself.
+    """
+    inner, folder = getattr(store, "ox", None), getattr(store, "path", None)
+    if cache and isinstance(inner, ox.Store) and folder is not None:
+        from pathlib import Path
+
+        from kgraph.analytics import facts_cache
+
+        key = facts_cache.state_key(inner, outcomes) if facts_cache.enabled() else None
+        if key is not None:
+            kept = Path(folder) / "cache"
+            found = facts_cache.read(kept, key)
+            if found is None:
+                found = read_store(store, outcomes=outcomes)
+                facts_cache.write(kept, key, found)
+            return found
+    return read_store(store, outcomes=outcomes)
+
+
+def read_store(store: Store, *, outcomes: bool = False) -> Facts:
+    """Read the facts with a few queries (see the module docstring)."""
     facts = Facts()
     _load_concepts(store, facts)
     sector_of = _relations(store, facts)
@@ -244,7 +267,7 @@ def _strings(store: Store, query: str) -> list[dict[str, str]]:
     inner = getattr(store, "ox", None)
     if not isinstance(inner, ox.Store):
         return [{k: str(v) for k, v in row.items()} for row in store.select(query)]
-    solutions = inner.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    solutions = inner.query(query, prefixes=PREFIXES, **store.scope())
     names = [v.value for v in solutions.variables]
     return [
         {name: term.value for name, term in zip(names, solution, strict=True) if term is not None}
