@@ -117,7 +117,7 @@ def query(
     from kgraph.store import open_store
 
     with open_store(store_option(ctx)) as store:
-        execute = sparql.remote(store) if hasattr(store, "executor") else sparql.local(store.ox)
+        execute = sparql.remote(store) if hasattr(store, "executor") else sparql.local(store)
         try:
             for chunk in _in_background(lambda: _chunks(execute, named, given, out), timeout):
                 click.echo(chunk, nl=False)

@@ -90,7 +90,7 @@ def answer(store_path: str, job: Job) -> Reply:
     from kgraph.store import Store
 
     try:  # Store.open retries the transient failure of opening while an import writes
-        store = Store.open(Path(store_path)).ox
+        store = Store.open(Path(store_path))
     except KgraphError as exc:
         return _text(500, str(exc))
     try:

@@ -34,8 +34,10 @@ class QuerySyntaxError(KgraphError):
     """The query text is not SPARQL; the message names line, column and the text there."""
 
 
-def local(store: ox.Store) -> Execute:
-    """The embedded store's executor: the default graph is the union of all named graphs."""
+def local(store: Any) -> Execute:
+    """The embedded store's executor (a kgraph Store, or a bare pyoxigraph one): the default
+    graph is the union of the named graphs the store lets readers see."""
+    inner = getattr(store, "ox", store)
 
     def execute(
         text: str,
@@ -43,13 +45,18 @@ def local(store: ox.Store) -> Execute:
         named_graphs: list[str] | None = None,
     ) -> OxResult:
         kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if default_graphs or named_graphs:
+            if default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif hasattr(store, "scope"):
+            kwargs.update(store.scope())
         else:
             kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return store.query(text, **kwargs)
+        return inner.query(text, **kwargs)
 
     return execute
 

@@ -82,6 +82,8 @@ class Store:
         self.path = path
         self.writable = writable
         self._lock_fd: int | None = None
+        # source graphs an import is still writing (or a killed one left): hidden from reads
+        self.unfinished: frozenset[str] = frozenset()
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -102,7 +104,7 @@ class Store:
             # names ("Corruption: ... No such file"): the writer's state is fine, so try again
             for _ in range(20):
                 try:
-                    return cls(ox.Store.read_only(str(path)), path, False)
+                    return cls(ox.Store.read_only(str(path)), path, False)._hide_unfinished()
                 except RuntimeError as exc:
                     if "No such file" not in str(exc):
                         raise KgraphError(f"cannot open the store at {path}: {exc}") from None
@@ -110,7 +112,7 @@ class Store:
                 except OSError:
                     break
             try:
-                return cls(ox.Store.read_only(str(path)), path, False)
+                return cls(ox.Store.read_only(str(path)), path, False)._hide_unfinished()
             except (OSError, RuntimeError) as exc:
                 raise KgraphError(f"cannot open the store at {path}: {exc}") from None
         if path.exists() and not path.is_dir():
@@ -155,9 +157,7 @@ class Store:
     def select(self, query: str, **bindings: Node | str | int) -> list[dict[str, Node]]:
         """Run a SELECT over the union of all graphs; bindings are substituted as RDF terms."""
         try:
-            solutions = self.ox.query(
-                bind(query, bindings), prefixes=PREFIXES, use_default_graph_as_union=True
-            )
+            solutions = self.ox.query(bind(query, bindings), prefixes=PREFIXES, **self.scope())
         except SyntaxError as exc:
             raise KgraphError(f"SPARQL syntax error: {exc}") from None
         names = [v.value for v in solutions.variables]
@@ -167,19 +167,36 @@ class Store:
         ]
 
     def ask(self, query: str, **bindings: Node | str | int) -> bool:
-        return bool(
-            self.ox.query(bind(query, bindings), prefixes=PREFIXES, use_default_graph_as_union=True)
-        )
+        return bool(self.ox.query(bind(query, bindings), prefixes=PREFIXES, **self.scope()))
+
+    def scope(self) -> dict[str, object]:
+        """pyoxigraph query arguments: the default graph is the union of the graphs a reader
+        may see (every graph, unless an import is writing a new one)."""
+        if not self.unfinished:
+            return {"use_default_graph_as_union": True}
+        visible = [
+            g
+            for g in self.ox.named_graphs()
+            if not (isinstance(g, ox.NamedNode) and g.value in self.unfinished)
+        ]
+        return {"default_graph": visible, "named_graphs": visible}
 
     def has_graph(self, graph: URIRef) -> bool:
-        return self.ox.contains_named_graph(ox.NamedNode(graph))
+        return str(graph) not in self.unfinished and self.ox.contains_named_graph(
+            ox.NamedNode(graph)
+        )
 
     def graph_quads(self, graph: URIRef) -> Iterator[ox.Quad]:
+        if str(graph) in self.unfinished:
+            return iter(())
         return self.ox.quads_for_pattern(None, None, None, ox.NamedNode(graph))
 
     def count(self, graph: URIRef | None = None) -> int:
         if graph is None:
-            return len(self.ox)
+            hidden = (ox.NamedNode(g) for g in self.unfinished)
+            return len(self.ox) - sum(
+                1 for g in hidden for _ in self.ox.quads_for_pattern(None, None, None, g)
+            )
         return sum(1 for _ in self.graph_quads(graph))
 
     # -- writing (each call is one transaction) -----------------------------------------
@@ -223,9 +240,9 @@ class Store:
         A transaction costs ~20 us a quad, the bulk loader ~5 (it writes index files and
         ingests them, each batch atomically across the indexes). The quads about the graph
         itself (a source's kg:Source description, which is what marks an import done) go
-        in one transaction after the body, so a graph without its description is an
-        interrupted import: dropped here on error, and by `drop_unfinished` when a writer
-        next opens the store after a kill.
+        in one transaction after the body, so a graph without its description is an import
+        not finished: readers leave it out (`_hide_unfinished`), an error drops it here, and
+        after a kill `drop_unfinished` does when a writer next opens the store.
         """
         head = [ox.Quad(s, p, o, g) for s, p, o in triples if s == g]
         if not head or len(triples) < BULK_MIN:
@@ -233,23 +250,35 @@ class Store:
             return len(triples)
         try:
             self.ox.bulk_extend(ox.Quad(s, p, o, g) for s, p, o in triples if s != g)
-            self.ox.extend(head)
+            # an index-file ingest too: a reader opening meanwhile may miss the write-ahead
+            # log, never an ingest, so it cannot see the description before the body
+            self.ox.bulk_extend(head)
         except BaseException:
             self.ox.remove_graph(g)
             raise
         return len(triples)
 
-    def drop_unfinished(self) -> list[str]:
-        """Drop source graphs an interrupted import left without their description."""
+    def unfinished_graphs(self) -> list[ox.NamedNode]:
+        """Source graphs without their description: being written, or left by a kill."""
         prefix = str(ID["source/"])
         is_a, source = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KG.Source))
-        dropped = [
+        return [
             g
             for g in self.ox.named_graphs()
             if isinstance(g, ox.NamedNode)
             and g.value.startswith(prefix)
             and next(self.ox.quads_for_pattern(g, is_a, source, g), None) is None
         ]
+
+    def _hide_unfinished(self) -> Store:
+        """A reader's view is the store as it was when opened: it leaves out the graphs an
+        import had not finished, so it sees each source whole or not at all."""
+        self.unfinished = frozenset(g.value for g in self.unfinished_graphs())
+        return self
+
+    def drop_unfinished(self) -> list[str]:
+        """Drop source graphs an interrupted import left without their description."""
+        dropped = self.unfinished_graphs()
         for g in dropped:
             self.ox.remove_graph(g)
         return [g.value for g in dropped]

@@ -80,10 +80,27 @@ def test_second_writer_is_told_the_store_is_busy(store_dir: Path) -> None:
 
 def test_reader_sees_data_while_a_writer_holds_the_store(store_dir: Path) -> None:
     with Store.open(store_dir, write=True, create=True) as store:
-        store.replace_graph(G, triples(4))
+        store.replace_graph(G, _source_triples(1)[-1:] + triples(3))
         store.ox.flush()
         with Store.open(store_dir) as reader:
             assert reader.count(G) == 4
+
+
+def test_a_reader_leaves_out_a_source_graph_still_being_written(store_dir: Path) -> None:
+    """Between the bulk-loaded body and the description, readers see no such source."""
+    import pyoxigraph as ox
+
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.ox.bulk_extend(
+            ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o), ox.NamedNode(G))
+            for s, p, o in triples(10)
+        )
+        store.ox.flush()
+        with Store.open(store_dir) as reader:
+            assert reader.count(G) == 0 and reader.count() == 0
+            assert not reader.has_graph(G)
+            assert reader.select("SELECT ?s WHERE { ?s ?p ?o }") == []
+            assert reader.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }") == []
 
 
 def _source_triples(n: int) -> list[tuple]:
@@ -111,11 +128,17 @@ def test_failed_description_write_leaves_no_body(store_dir: Path, monkeypatch) -
         before = len(store.ox)
 
         class Failing:
+            """The body loads; the description after it does not."""
+
             def __init__(self, inner: ox.Store) -> None:
                 self.inner = inner
+                self.loads = 0
 
-            def extend(self, quads: object) -> None:
-                raise OSError("disk full")
+            def bulk_extend(self, quads: object) -> None:
+                self.loads += 1
+                if self.loads > 1:
+                    raise OSError("disk full")
+                self.inner.bulk_extend(quads)
 
             def __getattr__(self, name: str) -> object:
                 return getattr(self.inner, name)
