@@ -155,3 +155,96 @@ def test_big_networks_get_sampled_betweenness_and_say_so(monkeypatch) -> None:
     assert "estimated from 10 of 60 organisations" in scores.method
     close(scores.values, engine.betweenness(graph, k=10, seed=7), 0)
     assert centrality.compute(graph, "betweenness", exact=True).method == "exact"
+
+
+def awkward() -> nx.Graph:
+    """Self-loops (counted twice by networkx), ties without a weight, mixed node names."""
+    graph = weighted(nx.gnm_random_graph(30, 80, seed=9), seed=6)
+    graph.add_edge(3, 3, weight=2)
+    graph.add_edge(4, 4)
+    graph.add_edge(5, "x")  # no weight: counts 1
+    graph.add_node("alone")
+    return graph
+
+
+CASES = {**GRAPHS, "awkward": awkward}
+
+
+def has_copy(graph: nx.Graph) -> bool:
+    return engine.cached(graph) is not None
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_degree_without_a_copy_is_networkx_degree_and_makes_no_copy(name: str) -> None:
+    graph = CASES[name]()
+    assert engine.degree_centrality(graph) == nx.degree_centrality(graph)
+    assert engine.strength(graph) == dict(graph.degree(weight="weight"))
+    assert not has_copy(graph)  # read from the adjacency: nothing copied
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_degree_from_a_cached_copy_is_networkx_degree(name: str) -> None:
+    graph = CASES[name]()
+    engine.to_igraph(graph)
+    assert has_copy(graph)
+    close(engine.degree_centrality(graph), nx.degree_centrality(graph), 1e-15)
+    close(engine.strength(graph), dict(graph.degree(weight="weight")), 1e-12)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_copy_holds_every_tie_once_with_its_weight(name: str) -> None:
+    graph = CASES[name]()
+    copy, nodes = engine.to_igraph(graph)
+    assert nodes == list(graph) and copy.vcount() == len(graph)
+    got = sorted(
+        (min(a, b), max(a, b), w)
+        for (a, b), w in zip(copy.get_edgelist(), copy.es["weight"], strict=True)
+    )
+    index = {v: i for i, v in enumerate(nodes)}
+    want = sorted(
+        (min(index[u], index[v]), max(index[u], index[v]), w)
+        for u, v, w in graph.edges(data="weight", default=1)
+    )
+    assert got == want
+
+
+def test_weighted_degree_of_a_graph_from_elsewhere_needs_no_copy() -> None:
+    graph = nx.Graph()
+    graph.add_edge("a", "b", weight=3)
+    graph.add_edge("b", "c", weight=2)
+    graph.add_node("d")
+    assert not has_copy(graph)
+    assert centrality.compute(graph, "weighted").values == {"a": 3, "b": 5, "c": 2, "d": 0}
+    assert centrality.compute(graph, "degree").values == {
+        "a": 1 / 3,
+        "b": 2 / 3,
+        "c": 1 / 3,
+        "d": 0,
+    }
+    assert not has_copy(graph)
+    assert engine.strength(graph, weight="savings") == {"a": 1, "b": 2, "c": 1, "d": 0}
+
+
+def test_degree_of_directed_and_multigraphs_falls_back_to_networkx() -> None:
+    directed = nx.DiGraph([(1, 2), (2, 3), (3, 1), (1, 3)])
+    assert engine.degree_centrality(directed) == nx.degree_centrality(directed)
+    multi = nx.MultiGraph([(1, 2), (1, 2), (2, 3)])
+    assert engine.strength(multi) == dict(multi.degree(weight="weight"))
+    assert engine.degree_centrality(nx.Graph()) == {}
+    one = nx.Graph()
+    one.add_node("a")
+    assert engine.degree_centrality(one) == {"a": 1}
+
+
+def test_subgraph_views_give_networkx_answers() -> None:
+    graph = awkward()
+    view = graph.subgraph([v for v in graph if v != 7])  # a view filtering the adjacency
+    assert engine.degree_centrality(view) == nx.degree_centrality(view)
+    assert engine.strength(view) == dict(view.degree(weight="weight"))
+    plain = weighted(nx.gnm_random_graph(40, 120, seed=3), seed=8)
+    view = plain.subgraph(range(1, 40))
+    assert engine.degree_centrality(view) == nx.degree_centrality(view)
+    assert engine.strength(view) == dict(view.degree(weight="weight"))
+    close(engine.pagerank(view), nx.pagerank(view, weight="weight", tol=1e-12), 1e-6)
+    copy, nodes = engine.to_igraph(view)
+    assert nodes == list(view) and copy.ecount() == view.number_of_edges()
