@@ -239,3 +239,23 @@ def _few(values: list[str], limit: int = 12) -> str:
         return "none"
     more = f", ... {len(values) - limit} more" if len(values) > limit else ""
     return ", ".join(values[:limit]) + more
+
+
+def partnership_spans(
+    facts: Facts, selection: Selection
+) -> dict[str, tuple[int | None, int | None]]:
+    """Partnership -> (first start, last end) of its selected memberships; None is open."""
+    starts: dict[str, list[int | None]] = defaultdict(list)
+    ends: dict[str, list[int | None]] = defaultdict(list)
+    for m in facts.memberships:
+        if m.org in selection.members.get(m.partnership, ()):
+            starts[m.partnership].append(m.start)
+            ends[m.partnership].append(m.end)
+    out = {}
+    for p in starts:
+        s, e = starts[p], ends[p]
+        out[p] = (
+            None if None in s else min(s),  # type: ignore[type-var]
+            None if None in e else max(e),  # type: ignore[type-var]
+        )
+    return out

@@ -21,7 +21,7 @@ import networkx as nx
 from kgraph.analytics.centrality import METRICS, compute
 from kgraph.analytics.facts import Facts, Org
 from kgraph.analytics.projection import organisation_graph
-from kgraph.analytics.selection import Filters, Selection, region_of, select
+from kgraph.analytics.selection import Filters, Selection, partnership_spans, region_of, select
 
 COLOUR_BY = ("type", "region", "community", "service")
 DEFAULT_TOP = 500
@@ -111,7 +111,7 @@ def build(facts: Facts, options: MapOptions, provenance: Provenance | None = Non
     for p in p_index:
         for o in shown[p]:
             org_parts[o].append(p)
-    spans = _spans(facts, selection)
+    spans = partnership_spans(facts, selection)
     services = _service_colours(facts, p_index)
 
     groups: dict[str, str] = {}
@@ -266,24 +266,6 @@ def _service_colours(facts: Facts, partnerships: dict[str, int]) -> dict[str, st
 def _palette(counts: Counter[str]) -> dict[str, str]:
     ordered = sorted(counts, key=lambda g: (-counts[g], g))
     return {g: PALETTE[i] if i < len(PALETTE) else OTHER for i, g in enumerate(ordered)}
-
-
-def _spans(facts: Facts, selection: Selection) -> dict[str, tuple[int | None, int | None]]:
-    """Partnership -> (first start, last end) of its selected memberships; None is open."""
-    starts: dict[str, list[int | None]] = defaultdict(list)
-    ends: dict[str, list[int | None]] = defaultdict(list)
-    for m in facts.memberships:
-        if m.org in selection.members.get(m.partnership, ()):
-            starts[m.partnership].append(m.start)
-            ends[m.partnership].append(m.end)
-    out = {}
-    for p in starts:
-        s, e = starts[p], ends[p]
-        out[p] = (
-            None if None in s else min(s),  # type: ignore[type-var]
-            None if None in e else max(e),  # type: ignore[type-var]
-        )
-    return out
 
 
 def _p_label(facts: Facts, p: str) -> str:

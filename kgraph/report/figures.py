@@ -148,10 +148,10 @@ def _network(data: ReportData, selection: Selection) -> None:
 
 def _starts(data: ReportData, selection: Selection) -> None:
     """Partnerships by the year they started (as the map's "From" column) and region."""
-    from kgraph.render.data import _spans  # the map's start year, so both agree
+    from kgraph.analytics.selection import partnership_spans  # as the map's start year
 
     facts = selection.facts
-    spans = _spans(facts, selection)
+    spans = partnership_spans(facts, selection)
     regions: dict[str, str] = {}
     years: dict[str, int] = {}
     for p, members in selection.members.items():
