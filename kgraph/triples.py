@@ -101,7 +101,8 @@ class SourceGraph:
 
     def __init__(self, source: URIRef) -> None:
         self.source = source
-        self.triples: set[Triple] = set()
+        self._graph = ox.NamedNode(source)
+        self.quads: set[ox.Quad] = set()  # what the store writes, with no second copy
         self._orgs_done: set[URIRef] = set()
         self._concepts: dict[tuple[str, str, bool], object] = {}
         self._terms: dict[object, Term] = {}  # rdflib IRI -> its pyoxigraph node, converted once
@@ -109,8 +110,13 @@ class SourceGraph:
     def add(self, s: object, p: object, o: object) -> None:
         """Terms may be rdflib's or pyoxigraph's; the graph holds pyoxigraph's."""
         get = self._terms.get
-        self.triples.add(
-            (get(s) or self._term(s), get(p) or self._term(p), get(o) or self._term(o))
+        self.quads.add(
+            ox.Quad(
+                get(s) or self._term(s),
+                get(p) or self._term(p),
+                get(o) or self._term(o),
+                self._graph,
+            )
         )
 
     def _term(self, term: object) -> Term:
@@ -121,8 +127,13 @@ class SourceGraph:
             self._terms[term] = found
         return found  # type: ignore[return-value]
 
+    @property
+    def triples(self) -> set[Triple]:
+        """The graph's triples (a copy: the graph keeps quads)."""
+        return {(q.subject, q.predicate, q.object) for q in self.quads}
+
     def __len__(self) -> int:
-        return len(self.triples)
+        return len(self.quads)
 
     # -- provenance ----------------------------------------------------------------------
     def record(self, origin: Origin) -> ox.NamedNode:
@@ -517,7 +528,7 @@ class SourceGraph:
         for t in facts:
             self.add(*t)
         # the count includes the count triple itself
-        self.add(s, KG.tripleCount, lit(len(self.triples) + 1, datatype=XSD.nonNegativeInteger))
+        self.add(s, KG.tripleCount, lit(len(self.quads) + 1, datatype=XSD.nonNegativeInteger))
 
 
 def event_iri(key: str) -> URIRef:
