@@ -199,7 +199,7 @@ class Store:
             )
         return sum(1 for _ in self.graph_quads(graph))
 
-    # -- writing (each call is one transaction) -----------------------------------------
+    # -- writing (all or nothing per call) -------------------------------------------------
     def replace_graph(
         self,
         graph: URIRef,
@@ -251,8 +251,9 @@ class Store:
             return len(quads)
         try:
             self.ox.bulk_extend(q for q in quads if q.subject != g)
-            # an index-file ingest too: a reader opening meanwhile may miss the write-ahead
-            # log, never an ingest, so it cannot see the description before the body
+            # an index-file ingest too, recorded after the body's: written through the log
+            # instead, a reader opening meanwhile was seen with the description and no body
+            # (tests/test_concurrency.py)
             self.ox.bulk_extend(head)
         except BaseException:
             self.ox.remove_graph(g)
