@@ -119,6 +119,10 @@ class SourceGraph:
             )
         )
 
+    def node(self, term: object) -> Term:
+        """The pyoxigraph term for an rdflib or pyoxigraph one."""
+        return self._terms.get(term) or self._term(term)
+
     def _term(self, term: object) -> Term:
         if isinstance(term, BNode):
             term = term.skolemize()
@@ -249,17 +253,23 @@ class SourceGraph:
             for c in self.concepts("service", area):
                 self.add(p, KG.serviceArea, c)
         interval = self.interval(rec.start, rec.end)
+        # the hot loop of a large import (seven quads a member): terms converted once, quads
+        # made directly
+        put, quad, g = self.quads.add, ox.Quad, self._graph
+        pn, wn = self.node(p), self.node(where)
+        dn = self.node(interval) if interval is not None else None
         for org, role in members:
             m = ox.NamedNode(f"{ID}membership/{digest(p, org, role, rec.start, rec.end)}")
-            self.add(p, ORG.hasMember, org)
-            self.add(p, ORG.hasMembership, m)
-            self.add(m, RDF.type, ORG.Membership)
-            self.add(m, ORG.member, org)
-            self.add(m, ORG.organization, p)
-            self.add(m, ORG.role, concept("role", role))
-            self.add(m, PROV.wasDerivedFrom, where)
-            if interval is not None:
-                self.add(m, ORG.memberDuring, interval)
+            on = self.node(org)
+            put(quad(pn, ORG.hasMember, on, g))
+            put(quad(pn, ORG.hasMembership, m, g))
+            put(quad(m, RDF.type, ORG.Membership, g))
+            put(quad(m, ORG.member, on, g))
+            put(quad(m, ORG.organization, pn, g))
+            put(quad(m, ORG.role, self.node(concept("role", role)), g))
+            put(quad(m, PROV.wasDerivedFrom, wn, g))
+            if dn is not None:
+                put(quad(m, ORG.memberDuring, dn, g))
         for outcome in rec.outcomes:
             self.outcome(p, outcome, where)
         return p
