@@ -212,7 +212,7 @@ def _finish(
         media_type=mimetypes.guess_type(path.name)[0],
     )
     with _collector_paused():
-        report.triples = store.replace_graph(out.source, out.quads, quads=True)
+        report.triples = store.replace_graph(out.source, out.triples, distinct_ox=True)
     return report
 
 

@@ -370,7 +370,7 @@ class RemoteStore:
         graph: URIRef,
         triples: Iterable[tuple[Node, Node, Node]],
         *,
-        quads: bool = False,  # `triples` are pyoxigraph quads (kgraph.triples builds them)
+        distinct_ox: bool = False,  # the embedded store's fast path; every load here batches
     ) -> int:
         """Make the graph hold exactly these triples; returns the count.
 
@@ -389,8 +389,6 @@ class RemoteStore:
                 return skolem[str(node)]
             return to_ox(node)
 
-        if quads:
-            triples = ((q.subject, q.predicate, q.object) for q in triples)  # type: ignore[union-attr]
         lines = sorted({f"{term(s)} {term(p)} {term(o)} ." for s, p, o in triples})
         target = ox.NamedNode(graph)
         if self.count(graph) == len(lines) and lines:

@@ -203,29 +203,28 @@ class Store:
     def replace_graph(
         self,
         graph: URIRef,
-        triples: Iterable[tuple[Node, Node, Node]] | set[ox.Quad],
+        triples: Iterable[tuple[Node, Node, Node]],
         *,
-        quads: bool = False,
+        distinct_ox: bool = False,
     ) -> int:
         """Make the graph hold exactly these triples; returns the count.
 
         Only the difference is written, in one transaction, so re-importing an unchanged
         source touches almost nothing and a failure or kill part-way leaves the previous
-        content whole. `quads=True`: `triples` is already a set of pyoxigraph quads in this
-        graph (as kgraph.triples builds them), used as it is.
+        content whole. `distinct_ox`: `triples` is a set of pyoxigraph-term triples (as
+        kgraph.triples builds), so a new graph can be streamed to the bulk loader as it is.
         """
         g = ox.NamedNode(graph)
-        if quads and isinstance(triples, set):
-            new: set[ox.Quad] = triples  # type: ignore[assignment]
-        else:
-            if not isinstance(triples, set | list | tuple):
-                triples = list(triples)
-            try:  # pyoxigraph terms already?
-                new = {ox.Quad(s, p, o, g) for s, p, o in triples}  # type: ignore[misc]
-            except TypeError:
-                new = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples}  # type: ignore[misc]
+        if distinct_ox and isinstance(triples, set) and not self.has_graph(graph):
+            return self._write_new_graph(g, triples)
+        if not isinstance(triples, set | list | tuple):
+            triples = list(triples)
+        try:  # pyoxigraph terms already?
+            new = {ox.Quad(s, p, o, g) for s, p, o in triples}
+        except TypeError:
+            new = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in triples}
         if not self.has_graph(graph):
-            return self._write_new_graph(g, new)
+            return self._write_new_graph(g, {(q.subject, q.predicate, q.object) for q in new})
         old = set(self.ox.quads_for_pattern(None, None, None, g))
         gone, added = old - new, new - old
         if gone or added:
@@ -235,7 +234,7 @@ class Store:
             )
         return len(new)
 
-    def _write_new_graph(self, g: ox.NamedNode, quads: set[ox.Quad]) -> int:
+    def _write_new_graph(self, g: ox.NamedNode, triples: set[tuple]) -> int:
         """A graph that does not exist yet: its body by the bulk loader, its description last.
 
         A transaction costs ~20 us a quad, the bulk loader ~5 (it writes index files and
@@ -245,12 +244,12 @@ class Store:
         readers leave it out (`_hide_unfinished`), an error drops it here, and after a kill
         `drop_unfinished` does when a writer next opens the store.
         """
-        head = [q for q in quads if q.subject == g]
-        if not head or len(quads) < BULK_MIN:
-            self.ox.extend(quads)  # one transaction
-            return len(quads)
+        head = [ox.Quad(s, p, o, g) for s, p, o in triples if s == g]
+        if not head or len(triples) < BULK_MIN:
+            self.ox.extend(ox.Quad(s, p, o, g) for s, p, o in triples)  # one transaction
+            return len(triples)
         try:
-            self.ox.bulk_extend(q for q in quads if q.subject != g)
+            self.ox.bulk_extend(ox.Quad(s, p, o, g) for s, p, o in triples if s != g)
             # an index-file ingest too, recorded after the body's: written through the log
             # instead, a reader opening meanwhile was seen with the description and no body
             # (tests/test_concurrency.py)
@@ -258,7 +257,7 @@ class Store:
         except BaseException:
             self.ox.remove_graph(g)
             raise
-        return len(quads)
+        return len(triples)
 
     def unfinished_graphs(self) -> list[ox.NamedNode]:
         """Source graphs without their description: being written, or left by a kill."""

@@ -101,8 +101,7 @@ class SourceGraph:
 
     def __init__(self, source: URIRef) -> None:
         self.source = source
-        self._graph = ox.NamedNode(source)
-        self.quads: set[ox.Quad] = set()  # what the store writes, with no second copy
+        self.triples: set[Triple] = set()
         self._orgs_done: set[URIRef] = set()
         self._concepts: dict[tuple[str, str, bool], object] = {}
         self._terms: dict[object, Term] = {}  # rdflib IRI -> its pyoxigraph node, converted once
@@ -110,13 +109,8 @@ class SourceGraph:
     def add(self, s: object, p: object, o: object) -> None:
         """Terms may be rdflib's or pyoxigraph's; the graph holds pyoxigraph's."""
         get = self._terms.get
-        self.quads.add(
-            ox.Quad(
-                get(s) or self._term(s),
-                get(p) or self._term(p),
-                get(o) or self._term(o),
-                self._graph,
-            )
+        self.triples.add(
+            (get(s) or self._term(s), get(p) or self._term(p), get(o) or self._term(o))
         )
 
     def node(self, term: object) -> Term:
@@ -131,13 +125,8 @@ class SourceGraph:
             self._terms[term] = found
         return found  # type: ignore[return-value]
 
-    @property
-    def triples(self) -> set[Triple]:
-        """The graph's triples (a copy: the graph keeps quads)."""
-        return {(q.subject, q.predicate, q.object) for q in self.quads}
-
     def __len__(self) -> int:
-        return len(self.quads)
+        return len(self.triples)
 
     # -- provenance ----------------------------------------------------------------------
     def record(self, origin: Origin) -> ox.NamedNode:
@@ -253,23 +242,23 @@ class SourceGraph:
             for c in self.concepts("service", area):
                 self.add(p, KG.serviceArea, c)
         interval = self.interval(rec.start, rec.end)
-        # the hot loop of a large import (seven quads a member): terms converted once, quads
-        # made directly
-        put, quad, g = self.quads.add, ox.Quad, self._graph
+        # the hot loop of a large import (seven triples a member): terms converted once,
+        # triples made directly
+        put = self.triples.add
         pn, wn = self.node(p), self.node(where)
         dn = self.node(interval) if interval is not None else None
         for org, role in members:
             m = ox.NamedNode(f"{ID}membership/{digest(p, org, role, rec.start, rec.end)}")
             on = self.node(org)
-            put(quad(pn, ORG.hasMember, on, g))
-            put(quad(pn, ORG.hasMembership, m, g))
-            put(quad(m, RDF.type, ORG.Membership, g))
-            put(quad(m, ORG.member, on, g))
-            put(quad(m, ORG.organization, pn, g))
-            put(quad(m, ORG.role, self.node(concept("role", role)), g))
-            put(quad(m, PROV.wasDerivedFrom, wn, g))
+            put((pn, ORG.hasMember, on))
+            put((pn, ORG.hasMembership, m))
+            put((m, RDF.type, ORG.Membership))
+            put((m, ORG.member, on))
+            put((m, ORG.organization, pn))
+            put((m, ORG.role, self.node(concept("role", role))))
+            put((m, PROV.wasDerivedFrom, wn))
             if dn is not None:
-                put(quad(m, ORG.memberDuring, dn, g))
+                put((m, ORG.memberDuring, dn))
         for outcome in rec.outcomes:
             self.outcome(p, outcome, where)
         return p
@@ -538,7 +527,7 @@ class SourceGraph:
         for t in facts:
             self.add(*t)
         # the count includes the count triple itself
-        self.add(s, KG.tripleCount, lit(len(self.quads) + 1, datatype=XSD.nonNegativeInteger))
+        self.add(s, KG.tripleCount, lit(len(self.triples) + 1, datatype=XSD.nonNegativeInteger))
 
 
 def event_iri(key: str) -> URIRef:
