@@ -248,6 +248,11 @@ class Store:
         if not head or len(triples) < BULK_MIN:
             self.ox.extend(ox.Quad(s, p, o, g) for s, p, o in triples)  # one transaction
             return len(triples)
+        self._bulk_finish(g, triples, head)
+        return len(triples)
+
+    def _bulk_finish(self, g: ox.NamedNode, triples: Iterable[tuple], head: list) -> None:
+        """The rest of a new graph by the bulk loader, the quads about the graph itself last."""
         try:
             self.ox.bulk_extend(ox.Quad(s, p, o, g) for s, p, o in triples if s != g)
             # an index-file ingest too, recorded after the body's: written through the log
@@ -257,7 +262,30 @@ class Store:
         except BaseException:
             self.ox.remove_graph(g)
             raise
-        return len(triples)
+
+    def stream_new_graph(self, graph: URIRef, triples: Iterable[tuple]) -> None:
+        """Start a new graph from pyoxigraph-term triples that are still being made.
+
+        The bulk loader indexes a batch (about a million quads) in a thread of its own while
+        it takes the next from `triples`, so a large import builds and writes at once. The
+        graph stays hidden from this store's own queries meanwhile (an importer may read the
+        store as it goes) and is removed if anything fails; `finish_new_graph` completes it.
+        """
+        g = ox.NamedNode(graph)
+        hidden = self.unfinished
+        self.unfinished = hidden | {g.value}
+        try:
+            self.ox.bulk_extend(ox.Quad(s, p, o, g) for s, p, o in triples)
+        except BaseException:
+            self.ox.remove_graph(g)
+            raise
+        finally:
+            self.unfinished = hidden
+
+    def finish_new_graph(self, graph: URIRef, triples: set[tuple]) -> None:
+        """The last triples of a streamed graph, its description among them, written last."""
+        g = ox.NamedNode(graph)
+        self._bulk_finish(g, triples, [ox.Quad(s, p, o, g) for s, p, o in triples if s == g])
 
     def unfinished_graphs(self) -> list[ox.NamedNode]:
         """Source graphs without their description: being written, or left by a kill."""

@@ -102,6 +102,7 @@ class SourceGraph:
     def __init__(self, source: URIRef) -> None:
         self.source = source
         self.triples: set[Triple] = set()
+        self._given: set[Triple] = set()  # what drain() has handed out (a streamed write)
         self._orgs_done: set[URIRef] = set()
         self._concepts: dict[tuple[str, str, bool], object] = {}
         self._terms: dict[object, Term] = {}  # rdflib IRI -> its pyoxigraph node, converted once
@@ -126,7 +127,21 @@ class SourceGraph:
         return found  # type: ignore[return-value]
 
     def __len__(self) -> int:
-        return len(self.triples)
+        if not self._given:
+            return len(self.triples)
+        return len(self._given) + len(self.triples - self._given)
+
+    def drain(self) -> set[Triple]:
+        """The triples added since the last drain that no drain gave before.
+
+        A large new source streams to the store while it is still being built (the bulk
+        loader indexes one batch while Python makes the next); `triples` then holds only
+        what was added since the last drain, and `len()` still counts every triple.
+        """
+        fresh = self.triples - self._given if self._given else self.triples
+        self._given |= fresh
+        self.triples = set()
+        return fresh
 
     # -- provenance ----------------------------------------------------------------------
     def record(self, origin: Origin) -> ox.NamedNode:
@@ -527,7 +542,7 @@ class SourceGraph:
         for t in facts:
             self.add(*t)
         # the count includes the count triple itself
-        self.add(s, KG.tripleCount, lit(len(self.triples) + 1, datatype=XSD.nonNegativeInteger))
+        self.add(s, KG.tripleCount, lit(len(self) + 1, datatype=XSD.nonNegativeInteger))
 
 
 def event_iri(key: str) -> URIRef:

@@ -137,3 +137,95 @@ def test_facts_say_where_they_came_from(kg, compendium: Path) -> None:
     kg("import", str(compendium))
     shown = json.loads(kg("orgs", "show", "Vale of Glamorgan", "--json").stdout)[0]
     assert shown["partnerships"][0]["source"] == "compendium.csv:2"
+
+
+# -- a large new source is written while it is built (kgraph.ingest._stream) ----------------
+
+
+def quads_of(store_dir: Path) -> set[str]:
+    """Every quad but the import's own start and end times."""
+    with Store.open(store_dir) as store:
+        return {str(q) for q in store.ox if "AtTime" not in str(q.predicate)}
+
+
+@pytest.fixture
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stream from the first few triples on, in small chunks, so a small file takes the path."""
+    from kgraph import ingest
+
+    monkeypatch.setattr(ingest, "STREAM_AT", 20)
+    monkeypatch.setattr(ingest, "STREAM_CHUNK", 7)
+
+
+def test_a_streamed_import_writes_what_a_whole_one_does(
+    compendium: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kgraph import ingest
+
+    importer = registry().get("compendium")
+    whole, streamed = tmp_path / "whole", tmp_path / "streamed"
+    with Store.open(whole, write=True, create=True) as store:
+        first = import_file(store, compendium, importer, ImportOptions())
+    monkeypatch.setattr(ingest, "STREAM_AT", 20)
+    monkeypatch.setattr(ingest, "STREAM_CHUNK", 7)
+    writes = []
+    monkeypatch.setattr(Store, "stream_new_graph", _spy(Store.stream_new_graph, writes))
+    with Store.open(streamed, write=True, create=True) as store:
+        second = import_file(store, compendium, importer, ImportOptions())
+        again = import_file(store, compendium, importer, ImportOptions(), force=True)
+    assert writes, "the streamed path was not taken"
+    assert quads_of(streamed) == quads_of(whole)
+    assert (
+        (second.triples, second.records)
+        == (first.triples, first.records)
+        == (
+            again.triples,
+            again.records,
+        )
+    )
+    with Store.open(streamed) as store:
+        assert store.unfinished == frozenset()
+
+
+def _spy(method, calls: list):
+    def wrapper(self, *args, **kwargs):
+        calls.append(args)
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
+
+def test_a_failure_while_streaming_leaves_the_store_as_it_was(
+    streamed: None, store_dir: Path, compendium: Path, tmp_path: Path
+) -> None:
+    import dataclasses
+
+    importer = registry().get("compendium")
+    other = tmp_path / "other.csv"
+    other.write_text("Title,Lead,Partners\nTri-borough,Westminster,Kensington and Chelsea\n")
+    with Store.open(store_dir, write=True, create=True) as store:
+        import_file(store, other, importer, ImportOptions())
+    before = quads_of(store_dir)
+
+    def exploding(path: Path, options: ImportOptions):
+        records = list(importer.read(path, options))
+        yield from records[:2]
+        raise OSError("disk went away")
+
+    broken = dataclasses.replace(importer, read=exploding)
+    with Store.open(store_dir, write=True) as store, pytest.raises(BadInput, match="disk went"):
+        import_file(store, compendium, broken, ImportOptions())
+    assert quads_of(store_dir) == before
+
+
+def test_strict_after_streaming_imports_nothing(
+    streamed: None, store_dir: Path, tmp_path: Path
+) -> None:
+    from kgraph.errors import StrictRejects
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(COMPENDIUM + "Broken,Cardiff,Newport,Waste,31/02/2015,,\n")
+    with Store.open(store_dir, write=True, create=True) as store:
+        with pytest.raises(StrictRejects):
+            import_file(store, bad, registry().get("compendium"), ImportOptions(strict=True))
+        assert len(store.ox) == 0
