@@ -1,8 +1,11 @@
-"""Deterministic partnership data at three scales, written as compendium CSV.
+"""Deterministic partnership data at three scales, written as the importers' own inputs.
 
     python -m benchmarks.generate --scale S --out partnerships.csv   # 1k organisations, 2k rows
     python -m benchmarks.generate --scale M --out partnerships.csv   # 10k, 20k
     python -m benchmarks.generate --scale L --out partnerships.csv   # 100k, 200k
+    python -m benchmarks.generate --scale S --what news --out news/      # digests (generate_news)
+    python -m benchmarks.generate --scale S --what survey --out survey/  # responses + definition
+    python -m benchmarks.generate --scale S --what all --out inputs/     # the three in a folder
 
 Organisations are real register bodies (councils, NHS bodies, police, fire, combined
 authorities: read through `Resolver.default()`) plus generated bodies unknown to the
@@ -187,6 +190,31 @@ class Body:
     name: str
     region: str
     in_register: bool
+    kind: str = ""  # the register's kind ("local-authority", ...); "" for generated bodies
+    short: str = ""  # the register's short name ("Kent" for Kent County Council)
+    code: str = ""  # GSS or register code, so tests can check what a name resolved to
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """One generated partnership: indexes into the bodies, and its row's values."""
+
+    title: str
+    members: tuple[int, ...]  # the lead first
+    services: tuple[str, ...]
+    region: str
+    start: int
+    end: int | None
+    gain: int | None  # efficiency gain in pounds a year
+    row: tuple[str, ...]  # the compendium CSV row
+
+
+@dataclass(frozen=True)
+class Population:
+    """The organisations and partnerships of a scale and seed, shared by every generator."""
+
+    bodies: list[Body]
+    partnerships: list[Partnership]
 
 
 def organisations(count: int, rnd: random.Random) -> list[Body]:
@@ -194,7 +222,14 @@ def organisations(count: int, rnd: random.Random) -> list[Body]:
     from kgraph.resolve import Resolver
 
     real = [
-        Body(o.name, o.region or rnd.choice(REGIONS), True)
+        Body(
+            o.name,
+            o.region or rnd.choice(REGIONS),
+            True,
+            o.kind,
+            o.short_name,
+            o.gss or o.register_code,
+        )
         for o in Resolver.default()
         if o.kind in REGISTER_KINDS and not o.end
     ]
@@ -212,15 +247,16 @@ def organisations(count: int, rnd: random.Random) -> list[Body]:
     return everyone
 
 
-def rows(orgs: int, partnerships: int, seed: int = 0) -> list[list[str]]:
-    """The CSV rows (header first) of `partnerships` partnerships among `orgs` organisations."""
+def population(orgs: int, partnerships: int, seed: int = 0) -> Population:
+    """The bodies and partnerships behind `rows`: the news and survey generators draw on the
+    same ones, so every input of a scale and seed tells of one population."""
     rnd = random.Random(seed)
     bodies = organisations(orgs, rnd)
     by_region: dict[str, list[int]] = {}
     for i, b in enumerate(bodies):
         by_region.setdefault(b.region, []).append(i)
     urn = list(range(len(bodies)))  # every membership adds its member once more
-    out = [HEADER]
+    made: list[Partnership] = []
     for n in range(partnerships):
         size = rnd.choice([2, 2, 2, 3, 3, 3, 4, 4, 5, 6, 7, 8])
         lead = rnd.choice(urn)
@@ -235,21 +271,27 @@ def rows(orgs: int, partnerships: int, seed: int = 0) -> list[list[str]]:
         start = rnd.randint(2005, 2024)
         end = min(2025, start + rnd.randint(1, 10)) if rnd.random() < 0.33 else None
         services = rnd.sample(SERVICES, rnd.choice([1, 1, 1, 2]))
-        gain = str(rnd.randrange(10_000, 2_000_000, 1_000)) if rnd.random() < 0.5 else ""
+        gain = rnd.randrange(10_000, 2_000_000, 1_000) if rnd.random() < 0.5 else None
         title = f"{region} {services[0]} {rnd.choice(KINDS)} {n + 1}"
-        out.append(
-            [
-                title,
-                bodies[lead].name,
-                "; ".join(bodies[m].name for m in members[1:]),
-                "; ".join(services),
-                region,
-                _date(start, rnd),
-                _date(end, rnd) if end else "",
-                gain,
-            ]
+        row = (
+            title,
+            bodies[lead].name,
+            "; ".join(bodies[m].name for m in members[1:]),
+            "; ".join(services),
+            region,
+            _date(start, rnd),
+            _date(end, rnd) if end else "",
+            str(gain) if gain is not None else "",
         )
-    return out
+        made.append(
+            Partnership(title, tuple(members), tuple(services), region, start, end, gain, row)
+        )
+    return Population(bodies, made)
+
+
+def rows(orgs: int, partnerships: int, seed: int = 0) -> list[list[str]]:
+    """The CSV rows (header first) of `partnerships` partnerships among `orgs` organisations."""
+    return [HEADER, *(list(p.row) for p in population(orgs, partnerships, seed).partnerships)]
 
 
 def _date(year: int, rnd: random.Random) -> str:
@@ -273,11 +315,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="S")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--out", type=Path, required=True, help="the CSV (compendium), else a folder"
+    )
+    parser.add_argument(
+        "--what",
+        choices=["compendium", "news", "survey", "all"],
+        default="compendium",
+        help="compendium CSV (default), news digests, survey responses, or all three",
+    )
     args = parser.parse_args()
-    write(args.out, args.scale, args.seed)
     orgs, partnerships = SCALES[args.scale]
-    print(f"{args.out}: {partnerships:,} partnerships among {orgs:,} organisations")
+    if args.what == "compendium":
+        write(args.out, args.scale, args.seed)
+        print(f"{args.out}: {partnerships:,} partnerships among {orgs:,} organisations")
+        return
+    if args.what == "all":
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = write(args.out / f"partnerships-{args.scale}.csv", args.scale, args.seed)
+        print(f"{path}: {partnerships:,} partnerships among {orgs:,} organisations")
+    if args.what in ("news", "all"):
+        from benchmarks import generate_news
+
+        files = generate_news.write(args.out, args.scale, args.seed)
+        print(
+            f"{args.out}: {generate_news.ITEMS[args.scale]:,} news items in {len(files)} "
+            f"digest files ({files[0].name} ... {files[-1].name})"
+        )
+    if args.what in ("survey", "all"):
+        from benchmarks import generate_survey
+
+        path = generate_survey.write(args.out, args.scale, args.seed)
+        count = min(generate_survey.RESPONSES[args.scale], orgs)
+        print(f"{path}: {count:,} survey responses, definition {path.with_suffix('.toml').name}")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,19 @@
 
     python -m benchmarks.imports --scale S     # 1k organisations, 2k partnerships (~15 s)
     python -m benchmarks.imports --scale M     # 10k, 20k (a few minutes)
+    python -m benchmarks.imports --scale S --source news     # 1,000 digest items
+    python -m benchmarks.imports --scale S --source survey   # 1,000 survey responses
+    python -m benchmarks.imports --scale S --source all      # the three, one after another
 
-A compendium CSV is generated (benchmarks.generate) and imported three ways, each in its
-own subprocess so that its peak memory (ru_maxrss) is its own:
+The importers' own inputs are generated for one population of organisations and
+partnerships (benchmarks.generate: the compendium CSV; benchmarks.generate_news: weekly
+news digests in files of 500 items; benchmarks.generate_survey: one response per
+organisation with its questionnaire definition) and imported three ways, each in its own
+subprocess so that its peak memory (ru_maxrss) is its own:
 
-* kgraph   `import_file` with the compendium importer into a new on-disk store: parse,
-           resolve names, build triples, provenance, one transaction (store open/close
-           included);
+* kgraph   `import_file` with the source's importer (compendium, news or survey) into a
+           new on-disk store, every file of the input: parse, resolve names, build triples,
+           provenance, one transaction a file (store open/close included);
 * native   `pyoxigraph.Store(dir).bulk_load` of the N-Triples of what kgraph wrote (dumped
            from kgraph's store after its run): the practical ceiling;
 * rdflib   rdflib's Memory store (`Graph().parse(format="nt")`) of the same N-Triples.
@@ -31,32 +37,41 @@ from pathlib import Path
 from benchmarks import generate
 
 TARGET = 3.0
+SOURCES = ("compendium", "news", "survey")
+NAMES = {"compendium": "compendium CSV", "news": "news digest", "survey": "survey responses"}
 
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _worker(way: str, source: Path, target: Path) -> dict:
-    """One timed path, run in a fresh interpreter; returns seconds, triples and peak MiB."""
+def _worker(way: str, source: Path, target: Path, importer_name: str = "compendium") -> dict:
+    """One timed path, run in a fresh interpreter; returns seconds, triples and peak MiB.
+    For kgraph, `source` is a file or a folder whose files are imported one by one."""
     if way == "kgraph":
         from kgraph.hookspecs import ImportOptions
         from kgraph.ingest import import_file
         from kgraph.plugins import registry
         from kgraph.store import Store
 
-        importer = registry().get("compendium")
+        importer = registry().get(importer_name)
+        files = sorted(source.glob("*.txt")) if source.is_dir() else [source]
+        records = rejects = 0
         started = time.perf_counter()
         with Store.open(target, write=True, create=True) as store:
-            report = import_file(store, source, importer, ImportOptions())
+            for path in files:
+                report = import_file(store, path, importer, ImportOptions())
+                records += report.records
+                rejects += len(report.rejects)
             triples = len(store.ox)
         took = time.perf_counter() - started
         _dump(target, target.parent / "kgraph.nt", target.parent / "kgraph.nq")
         return {
             "seconds": took,
             "triples": triples,
-            "records": report.records,
-            "rejects": len(report.rejects),
+            "records": records,
+            "rejects": rejects,
+            "files": len(files),
             "peak_mib": _peak_mib(),
         }
     if way in ("native", "native-nq"):
@@ -99,9 +114,21 @@ def _dump(store_dir: Path, nt: Path, nq: Path) -> None:
             fh.write(f"{q.subject} {q.predicate} {q.object} .\n")
 
 
-def measure(way: str, source: Path, target: Path, timeout: float = 3600) -> dict:
+def measure(
+    way: str, source: Path, target: Path, timeout: float = 3600, importer: str = "compendium"
+) -> dict:
+    """Run one path in a subprocess of its own; its JSON result."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.imports", "--worker", way, str(source), str(target)],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.imports",
+            "--worker",
+            way,
+            str(source),
+            str(target),
+            importer,
+        ],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -111,6 +138,41 @@ def measure(way: str, source: Path, target: Path, timeout: float = 3600) -> dict
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _generate(source: str, scale: str, seed: int, work: Path) -> tuple[Path, str]:
+    """The input of one importer at a scale, and a line saying what was generated."""
+    orgs, parts = generate.SCALES[scale]
+    started = time.perf_counter()
+    if source == "compendium":
+        path = generate.write(work / f"partnerships-{scale}.csv", scale, seed)
+        took, mib = time.perf_counter() - started, path.stat().st_size / 2**20
+        return path, (
+            f"generated {parts:,} partnerships among {orgs:,} organisations in {took:.1f} s "
+            f"({mib:.1f} MiB CSV)"
+        )
+    if source == "news":
+        from benchmarks import generate_news
+
+        files = generate_news.write(work / "news", scale, seed)
+        took = time.perf_counter() - started
+        mib = sum(f.stat().st_size for f in files) / 2**20
+        return work / "news", (
+            f"generated {generate_news.ITEMS[scale]:,} news items about {parts:,} partnerships "
+            f"among {orgs:,} organisations in {took:.1f} s ({len(files)} digest files, "
+            f"{mib:.1f} MiB text)"
+        )
+    if source == "survey":
+        from benchmarks import generate_survey
+
+        path = generate_survey.write(work / "survey", scale, seed)
+        took, mib = time.perf_counter() - started, path.stat().st_size / 2**20
+        count = min(generate_survey.RESPONSES[scale], orgs)
+        return path, (
+            f"generated {count:,} survey responses ({len(generate_survey.QUESTIONS)} questions) "
+            f"from {orgs:,} organisations in {took:.1f} s ({mib:.1f} MiB CSV + definition)"
+        )
+    raise SystemExit(f"unknown source {source!r} (one of {', '.join(SOURCES)}, all)")
+
+
 def run(
     scale: str,
     seed: int = 0,
@@ -118,35 +180,43 @@ def run(
     rdflib: bool = True,
     out=sys.stdout,
     repeat: int = 1,
+    source: str = "compendium",
+    heading: bool = True,
 ) -> list[dict]:
-    """Generate, import three ways, print the table; returns summary rows for run_all."""
+    """Generate, import three ways, print the table; returns summary rows for run_all.
+    `source` is compendium, news, survey or all (the three, one after another)."""
+    if source == "all":
+        rows: list[dict] = []
+        for n, one in enumerate(SOURCES):
+            out.write(f"{chr(10) if n else ''}== imports: {NAMES[one]} ({scale}) ==\n")
+            rows += run(scale, seed, folder, rdflib, out, repeat, one, heading=False)
+        return rows
+    if source not in SOURCES:
+        raise SystemExit(f"unknown source {source!r} (one of {', '.join(SOURCES)}, all)")
     say = out.write
+    if heading and source != "compendium":  # the compendium's report stays as it was
+        say(f"== imports: {NAMES[source]} ({scale}) ==\n")
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         work = Path(tmp)
-        started = time.perf_counter()
-        csv = generate.write(work / f"partnerships-{scale}.csv", scale, seed)
-        orgs, parts = generate.SCALES[scale]
-        took, mib = time.perf_counter() - started, csv.stat().st_size / 2**20
-        say(
-            f"generated {parts:,} partnerships among {orgs:,} organisations in {took:.1f} s "
-            f"({mib:.1f} MiB CSV)\n"
-        )
+        data, generated = _generate(source, scale, seed, work)
+        say(generated + "\n")
         results: dict[str, dict] = {}
         for attempt in range(repeat):  # alternated, best of each: the machine is shared
-            for way, source, target in (
-                ("kgraph", csv, work / "kgraph-store"),
+            for way, path, target in (
+                ("kgraph", data, work / "kgraph-store"),
                 ("native", work / "kgraph.nt", work / "native-store"),
                 ("native-nq", work / "kgraph.nq", work / "native-nq-store"),
             ):
                 shutil.rmtree(target, ignore_errors=True)
-                r = measure(way, source, target)
+                r = measure(way, path, target, importer=source)
                 if way not in results or r["seconds"] < results[way]["seconds"]:
                     results[way] = r
             if attempt == 0:
                 k = results["kgraph"]
+                files = f" ({k['files']} files)" if k["files"] > 1 else ""
                 say(
                     f"kgraph: {k['records']:,} records, {k['rejects']} rejects, "
-                    f"{k['triples']:,} triples\n\n"
+                    f"{k['triples']:,} triples{files}\n\n"
                 )
         if rdflib:
             results["rdflib"] = measure("rdflib", work / "kgraph.nt", work / "unused")
@@ -175,7 +245,7 @@ def run(
     rows = [
         {
             "benchmark": "import",
-            "item": f"compendium CSV ({scale})",
+            "item": f"{NAMES[source]} ({scale})",
             "kgraph": results["kgraph"]["seconds"],
             "native": native,
             "rdflib": results.get("rdflib", {}).get("seconds"),
@@ -188,8 +258,8 @@ def run(
 
 
 def main() -> None:
-    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
-        print(json.dumps(_worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "--worker":
+        print(json.dumps(_worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), *sys.argv[5:])))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(generate.SCALES), default="S")
@@ -198,8 +268,14 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="best of N runs of kgraph and native, alternated"
     )
+    parser.add_argument(
+        "--source",
+        choices=[*SOURCES, "all"],
+        default="compendium",
+        help="which importer's input to generate and import (all: the three in turn)",
+    )
     args = parser.parse_args()
-    run(args.scale, args.seed, rdflib=not args.no_rdflib, repeat=args.repeat)
+    run(args.scale, args.seed, rdflib=not args.no_rdflib, repeat=args.repeat, source=args.source)
 
 
 if __name__ == "__main__":

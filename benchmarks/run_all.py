@@ -1,12 +1,13 @@
 """All the benchmarks in one run, then one table of their ratios.
 
-    python -m benchmarks.run_all                  # scale S (about a minute and a half)
+    python -m benchmarks.run_all                  # scale S (about two minutes)
     python -m benchmarks.run_all --scale M        # 10k organisations, 20k partnerships
     python -m benchmarks.run_all --scale M --no-rdflib --analytics
 
 Runs, in this order and in this process (the import paths in subprocesses of their own):
-startup (`kgraph --help` vs `python -c pass`), imports (kgraph vs Oxigraph bulk load vs
-rdflib), queries (each named query: kgraph vs Oxigraph vs rdflib) and, with --analytics,
+startup (`kgraph --help` vs `python -c pass`), imports of the compendium CSV, the news
+digests and the survey responses (each: kgraph vs Oxigraph bulk load vs rdflib), queries
+(each named query: kgraph vs Oxigraph vs rdflib) and, with --analytics,
 benchmarks.analytics at its own scale of the same letter (kgraph vs igraph). Each prints
 its own report as it goes; the summary table at the end repeats every ratio against its
 target. Times are of this run only.
@@ -40,8 +41,8 @@ def main() -> None:
     rows: list[dict] = []
     out.write("== startup ==\n")
     rows += startup.run(10, out=out)
-    out.write(f"\n== imports ({args.scale}) ==\n")
-    rows += imports.run(args.scale, rdflib=not args.no_rdflib, out=out)
+    out.write(f"\n== imports ({args.scale}: compendium CSV, news digests, survey responses) ==\n")
+    rows += imports.run(args.scale, rdflib=not args.no_rdflib, out=out, source="all")
     out.write(f"\n== queries ({args.scale}) ==\n")
     rows += queries.run(args.scale, args.repeat, 0, not args.no_rdflib, args.rdflib_cap, out=out)
     if args.analytics:
