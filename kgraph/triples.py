@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from hashlib import sha256
 
 import pyoxigraph as ox
 from rdflib import BNode, URIRef
@@ -58,6 +59,7 @@ DCTERMS, PROV, RDF, RDFS, SKOS, TIME = (
 KG, ORG, QB = OxTerms(vocab.KG), OxTerms(vocab.ORG), OxTerms(vocab.QB)
 _LEXICAL_AS_GIVEN = {str(t) for t in (XSD.date, XSD.gYear, XSD.gYearMonth, XSD.string)}
 _INTEGERS = {str(t) for t in (XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger)}
+_DECIMAL = str(XSD.decimal)
 _DATATYPES: dict[str, ox.NamedNode] = {}
 
 
@@ -72,11 +74,17 @@ def lit(value: object, datatype: URIRef | None = None) -> ox.Literal:
         if (type(value) is str and iri in _LEXICAL_AS_GIVEN) or (
             type(value) is int and iri in _INTEGERS
         ):
-            node = _DATATYPES.get(iri)
-            if node is None:
-                node = _DATATYPES[iri] = ox.NamedNode(iri)
-            return ox.Literal(str(value), datatype=node)
+            return ox.Literal(str(value), datatype=_datatype(iri))
+        if type(value) is Decimal and iri == _DECIMAL and value.is_finite():
+            return ox.Literal(format(value, "f"), datatype=_datatype(iri))  # as rdflib writes it
     return to_ox(RdfLiteral(value, datatype=datatype))  # type: ignore[return-value]
+
+
+def _datatype(iri: str) -> ox.NamedNode:
+    node = _DATATYPES.get(iri)
+    if node is None:
+        node = _DATATYPES[iri] = ox.NamedNode(iri)
+    return node
 
 
 REGISTER = ID["register"]
@@ -104,6 +112,10 @@ class SourceGraph:
         self.triples: set[Triple] = set()
         self._given: set[Triple] = set()  # what drain() has handed out (a streamed write)
         self._orgs_done: set[URIRef] = set()
+        self._org_iris: dict[str, URIRef] = {}
+        self._labels_done: set[tuple[URIRef, str]] = set()
+        self._roles: dict[str, ox.NamedNode] = {}
+        self._intervals: dict[str, ox.NamedNode] = {}
         self._concepts: dict[tuple[str, str, bool], object] = {}
         self._terms: dict[object, Term] = {}  # rdflib IRI -> its pyoxigraph node, converted once
 
@@ -188,9 +200,15 @@ class SourceGraph:
     # -- organisations -------------------------------------------------------------------
     def organisation(self, res: Resolution, as_written: str) -> URIRef:
         org = res.org
-        iri = org_iri(org.id)
-        if as_written.strip() and as_written.strip() != org.name:
-            self.add(iri, SKOS.altLabel, lit(as_written.strip()))
+        # one IRI object per organisation: a large source names each many times, and an
+        # equal-but-new URIRef costs a Python-level __eq__ at every set and dict it meets
+        iri = self._org_iris.get(org.id)
+        if iri is None:
+            iri = self._org_iris[org.id] = org_iri(org.id)
+        written = as_written.strip()
+        if written and written != org.name and (iri, written) not in self._labels_done:
+            self._labels_done.add((iri, written))
+            self.add(iri, SKOS.altLabel, lit(written))
         if iri in self._orgs_done:
             return iri
         self._orgs_done.add(iri)
@@ -262,15 +280,22 @@ class SourceGraph:
         put = self.triples.add
         pn, wn = self.node(p), self.node(where)
         dn = self.node(interval) if interval is not None else None
+        # digest(p, org, role, start, end) with the parts that do not change hashed once
+        head, tail = f"{p}\x1f", f"\x1f{rec.start}\x1f{rec.end}"
+        has_member, has_membership, membership = ORG.hasMember, ORG.hasMembership, ORG.Membership
         for org, role in members:
-            m = ox.NamedNode(f"{ID}membership/{digest(p, org, role, rec.start, rec.end)}")
+            key = sha256(f"{head}{org}\x1f{role}{tail}".encode()).hexdigest()[:12]
+            m = ox.NamedNode(f"{ID}membership/{key}")
             on = self.node(org)
-            put((pn, ORG.hasMember, on))
-            put((pn, ORG.hasMembership, m))
-            put((m, RDF.type, ORG.Membership))
+            r = self._roles.get(role)
+            if r is None:
+                r = self._roles[role] = self.node(concept("role", role))
+            put((pn, has_member, on))
+            put((pn, has_membership, m))
+            put((m, RDF.type, membership))
             put((m, ORG.member, on))
             put((m, ORG.organization, pn))
-            put((m, ORG.role, self.node(concept("role", role))))
+            put((m, ORG.role, r))
             put((m, PROV.wasDerivedFrom, wn))
             if dn is not None:
                 put((m, ORG.memberDuring, dn))
@@ -281,9 +306,11 @@ class SourceGraph:
     def interval(self, start: PartialDate | None, end: PartialDate | None) -> ox.NamedNode | None:
         if start is None and end is None:
             return None
-        node = ox.NamedNode(
-            f"{ID}interval/{start.iso() if start else 'open'}--{end.iso() if end else 'open'}"
-        )
+        key = f"{start.iso() if start else 'open'}--{end.iso() if end else 'open'}"
+        node = self._intervals.get(key)  # a source has a few hundred spans over many rows
+        if node is not None:
+            return node
+        node = self._intervals[key] = ox.NamedNode(f"{ID}interval/{key}")
         self.add(node, RDF.type, TIME.Interval)
         if start is not None:
             self.add(node, TIME.hasBeginning, self.instant(start))
