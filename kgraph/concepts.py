@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SKOS
 
@@ -134,9 +135,22 @@ def _ontology_path() -> Path:
 
 
 @functools.cache
+def ontology_triples() -> tuple[tuple, ...]:
+    """ontology/kgraph.ttl as pyoxigraph triples, parsed once: Oxigraph's parser takes a few
+    milliseconds where rdflib's took a tenth of a second of every command."""
+    parsed = ox.parse(path=str(_ontology_path()), format=ox.RdfFormat.TURTLE)
+    return tuple((q.subject, q.predicate, q.object) for q in parsed)
+
+
+@functools.cache
 def ontology_graph() -> rdflib.Graph:
-    """The parsed ontology/kgraph.ttl (parsed once, shared: treat it as read-only)."""
-    return rdflib.Graph().parse(_ontology_path(), format="turtle")
+    """The ontology as an rdflib graph (built once, shared: treat it as read-only)."""
+    from kgraph.store import from_ox
+
+    g = rdflib.Graph()
+    for s, p, o in ontology_triples():
+        g.add((from_ox(s), from_ox(p), from_ox(o)))
+    return g
 
 
 def _scheme_of(iri: rdflib.URIRef) -> tuple[str, str] | None:
@@ -149,21 +163,32 @@ def _scheme_of(iri: rdflib.URIRef) -> tuple[str, str] | None:
 
 @functools.cache
 def _schemes() -> dict[str, _Scheme]:
-    g = ontology_graph()
+    # read from the triples themselves: building the rdflib graph costs more than this
+    facts: dict[str, dict[str, list]] = {}
+    for s, p, o in ontology_triples():
+        facts.setdefault(s.value, {}).setdefault(p.value, []).append(o)
+    concept_type = str(SKOS.Concept)
+    pref, alt, hidden_label, notation_of, gss = (
+        str(t) for t in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SKOS.notation, KG.gssCode)
+    )
     out = {name: _Scheme(name, {}, {}, {}, 1) for name in SCHEMES}
-    for iri in g.subjects(rdflib.RDF.type, SKOS.Concept):
+    for iri, about in facts.items():
+        if not any(t.value == concept_type for t in about.get(str(rdflib.RDF.type), ())):
+            continue
         parts = _scheme_of(iri)
         if parts is None or parts[0] not in out:
             continue
         name, _ = parts
         sch = out[name]
-        notation = str(g.value(iri, SKOS.notation) or parts[1])
-        label = _english(g.objects(iri, SKOS.prefLabel)) or notation
+
+        def values(predicate: str, about: dict = about) -> list[str]:
+            return [t.value for t in about.get(predicate, ())]
+
+        notation = (values(notation_of) or [parts[1]])[0]
+        label = _english(about.get(pref, ())) or notation
         sch.by_notation[notation] = Concept(rdflib.URIRef(iri), name, notation, label)
-        visible = [label, *map(str, g.objects(iri, SKOS.prefLabel))]
-        visible += map(str, g.objects(iri, SKOS.altLabel))
-        hidden = [notation, *map(str, g.objects(iri, SKOS.hiddenLabel))]
-        hidden += map(str, g.objects(iri, KG.gssCode))
+        visible = [label, *values(pref), *values(alt)]
+        hidden = [notation, *values(hidden_label), *values(gss)]
         for text in visible + hidden:
             key = _key(text)
             if key:
@@ -176,12 +201,12 @@ def _schemes() -> dict[str, _Scheme]:
     return out
 
 
-def _english(literals: Iterable[rdflib.term.Node]) -> str:
+def _english(literals: Iterable[ox.Literal]) -> str:
     best = ""
     for lit in literals:
-        lang = getattr(lit, "language", None)
+        lang = lit.language
         if lang in (None, "en") and (not best or lang == "en"):
-            best = str(lit)
+            best = lit.value
     return best
 
 

@@ -439,9 +439,9 @@ class RemoteStore:
             self._graphs = None
 
     def ensure_ontology(self) -> None:
-        from kgraph.concepts import ontology_graph
+        from kgraph.concepts import ontology_triples
 
-        self.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+        self.replace_graph(ONTOLOGY_GRAPH, ontology_triples())
 
 
 # -- parsing ---------------------------------------------------------------------------------

@@ -317,9 +317,9 @@ class Store:
 
     def ensure_ontology(self) -> None:
         """Keep the vocabulary (concept labels, schemes) queryable beside the data."""
-        from kgraph.concepts import ontology_graph
+        from kgraph.concepts import ontology_triples
 
-        self.replace_graph(ONTOLOGY_GRAPH, ontology_graph())
+        self.replace_graph(ONTOLOGY_GRAPH, ontology_triples())
 
 
 WHERE_OPEN = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
