@@ -10,6 +10,7 @@ the embedded store's, and a remote SPARQL endpoint can supply another.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -208,9 +209,22 @@ class Token:
 
 
 def tokens(text: str) -> Iterator[Token]:
-    for m in TOKEN.finditer(text):
-        if m.lastgroup not in ("ws", "comment"):
-            yield Token(m.lastgroup or "other", m.group(), m.start())
+    return iter(_tokens(text) if len(text) < 50_000 else _tokenise(text))
+
+
+@functools.lru_cache(maxsize=128)
+def _tokens(text: str) -> tuple[Token, ...]:
+    """Each query text is read for its form, its variables and where to bind parameters:
+    tokenised once (a server runs the same named queries again and again)."""
+    return _tokenise(text)
+
+
+def _tokenise(text: str) -> tuple[Token, ...]:
+    return tuple(
+        Token(m.lastgroup or "other", m.group(), m.start())
+        for m in TOKEN.finditer(text)
+        if m.lastgroup not in ("ws", "comment")
+    )
 
 
 def query_form(text: str) -> str | None:
