@@ -66,9 +66,14 @@ def rdf(store: Store, fmt: str) -> bytes:
     kind = RDF_FORMATS[fmt]
     prefixes = PREFIXES if fmt in ("turtle", "trig") else None
     if fmt in TRIPLE_FORMATS:
-        triples = store.ox.query(UNION, use_default_graph_as_union=True)
+        triples = store.ox.query(UNION, **store.scope())
         return triples.serialize(format=kind) or b""  # type: ignore[union-attr]
-    return store.ox.dump(format=kind, prefixes=prefixes) or b""
+    if not store.unfinished:
+        return store.ox.dump(format=kind, prefixes=prefixes) or b""
+    # a source an import is still writing is left out, as every reader leaves it out
+    hidden = {ox.NamedNode(g) for g in store.unfinished}
+    quads = (q for q in store.ox if q.graph_name not in hidden)
+    return ox.serialize(quads, format=kind, prefixes=prefixes) or b""
 
 
 def network(facts: Facts) -> nx.Graph:

@@ -101,6 +101,10 @@ def test_a_reader_leaves_out_a_source_graph_still_being_written(store_dir: Path)
             assert not reader.has_graph(G)
             assert reader.select("SELECT ?s WHERE { ?s ?p ?o }") == []
             assert reader.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }") == []
+            from kgraph.export import rdf
+
+            assert rdf(reader, "nt") == b""
+            assert rdf(reader, "nquads") == b""
 
 
 def _source_triples(n: int) -> list[tuple]:
