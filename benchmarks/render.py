@@ -104,32 +104,53 @@ def first_draw(path: Path) -> tuple[float, int, list[str]]:
     return drawn, nodes, blocked
 
 
+def run(sizes: list[int], seed: int = 1, out=sys.stdout) -> list[dict]:
+    """Build, write and draw a map of each size; prints the table, returns one row a size.
+    Raises RuntimeError when Chromium is missing or the page drew the wrong nodes."""
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(
+            f"{CHROMIUM} not found: apt-get install -y --no-install-recommends chromium"
+        )
+    heads = ("orgs", 6), ("ties", 8), ("physics", 7), ("build s", 8), ("file MB", 8)
+    out.write(" ".join(f"{h:>{w}}" for h, w in heads) + f" {'first draw s':>12}\n")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            facts = generate(n, seed)
+            started = time.perf_counter()
+            data = build(facts, MapOptions(top=0, title=f"benchmark {n}"))
+            path = write_map(data, Path(tmp) / f"map-{n}.html")
+            built = time.perf_counter() - started
+            drawn, nodes, blocked = first_draw(path)
+            if nodes != len(data.nodes) or blocked:
+                raise RuntimeError(
+                    f"page drew {nodes} of {len(data.nodes)} nodes; blocked {blocked}"
+                )
+            row = {
+                "orgs": len(data.nodes),
+                "ties": len(data.edges),
+                "build": built,
+                "mb": path.stat().st_size / 1e6,
+                "first_draw": drawn / 1000,
+            }
+            rows.append(row)
+            out.write(
+                f"{row['orgs']:>6,} {row['ties']:>8,} {str(data.physics):>7} "
+                f"{built:>8.2f} {row['mb']:>8.2f} {row['first_draw']:>12.2f}\n"
+            )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated node counts")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    if not Path(CHROMIUM).exists():
-        print(f"{CHROMIUM} not found: apt-get install -y --no-install-recommends chromium")
+    try:
+        run([int(s) for s in args.sizes.split(",")], args.seed)
+    except RuntimeError as exc:
+        print(exc)
         return 1
-    print(
-        f"{'orgs':>6} {'ties':>8} {'physics':>7} {'build s':>8} {'file MB':>8} {'first draw s':>12}"
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in (int(s) for s in args.sizes.split(",")):
-            facts = generate(n, args.seed)
-            started = time.perf_counter()
-            data = build(facts, MapOptions(top=0, title=f"benchmark {n}"))
-            out = write_map(data, Path(tmp) / f"map-{n}.html")
-            built = time.perf_counter() - started
-            drawn, nodes, blocked = first_draw(out)
-            if nodes != len(data.nodes) or blocked:
-                print(f"page drew {nodes} of {len(data.nodes)} nodes; blocked {blocked}")
-                return 1
-            print(
-                f"{len(data.nodes):>6,} {len(data.edges):>8,} {str(data.physics):>7} "
-                f"{built:>8.2f} {out.stat().st_size / 1e6:>8.2f} {drawn / 1000:>12.2f}"
-            )
     return 0
 
 

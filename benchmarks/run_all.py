@@ -8,7 +8,9 @@ Runs, in this order and in this process (the import paths in subprocesses of the
 startup (`kgraph --help` vs `python -c pass`), imports of the compendium CSV, the news
 digests and the survey responses (each: kgraph vs Oxigraph bulk load vs rdflib), queries
 (each named query: kgraph vs Oxigraph vs rdflib) and, with --analytics,
-benchmarks.analytics at its own scale of the same letter (kgraph vs igraph). Each prints
+benchmarks.analytics at its own scale of the same letter (kgraph vs igraph), and render
+(file size and first draw of maps of 100, 1,000 and 5,000 organisations; `--render ''`
+skips it, and it is skipped with the reason where Chromium is missing). Each prints
 its own report as it goes; the summary table at the end repeats every ratio against its
 target. Times are of this run only.
 """
@@ -36,6 +38,11 @@ def main() -> None:
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib paths")
     parser.add_argument("--rdflib-cap", type=float, default=60, help="seconds per rdflib query")
     parser.add_argument("--analytics", action="store_true", help="also benchmarks.analytics")
+    parser.add_argument(
+        "--render",
+        default="100,1000,5000",
+        help="map sizes for benchmarks.render (organisations, comma-separated; '' to skip)",
+    )
     args = parser.parse_args()
     out = _Tee()
     rows: list[dict] = []
@@ -60,6 +67,15 @@ def main() -> None:
                     "target": 1.5,
                 }
             )
+    maps: list[dict] = []
+    if args.render:
+        from benchmarks import render
+
+        out.write("\n== render (maps in headless Chromium) ==\n")
+        try:
+            maps = render.run([int(n) for n in args.render.split(",")], out=out)
+        except RuntimeError as exc:
+            out.write(f"render skipped: {exc}\n")
     print("\n== summary: kgraph against the native ceiling, measured in this run ==")
     print(
         f"{'benchmark':10} {'what':40} {'kgraph s':>9} {'native s':>9} {'ratio':>8} "
@@ -78,6 +94,11 @@ def main() -> None:
         "native = Oxigraph bulk load (import), pyoxigraph on the same store (query), "
         "python -c pass (startup), igraph (analytics)"
     )
+    for m in maps:  # no native ceiling: the rendering issue asks for size and first draw
+        print(
+            f"{'render':10} {'map of ' + format(m['orgs'], ',') + ' organisations':40} "
+            f"{m['mb']:6.2f} MB, first draw {m['first_draw']:.2f} s (built in {m['build']:.2f} s)"
+        )
 
 
 if __name__ == "__main__":
