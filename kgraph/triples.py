@@ -426,6 +426,8 @@ class SourceGraph:
         return node
 
     # -- surveys (docs/MODEL.md "Surveys"): RDF Data Cube ---------------------------------
+    _survey_memo: _SurveyMemo | None = None  # what a survey's observations share
+
     def survey(self, rec: SurveyRecord) -> URIRef:
         """The survey's qb:DataSet, its data structure definition and its questions."""
         ds = survey_iri(rec.key)
@@ -490,39 +492,61 @@ class SourceGraph:
         rec: ObservationRecord,
         respondent: URIRef | None = None,
         partnerships: Iterable[URIRef] = (),
-    ) -> URIRef:
-        """One answer (a qb:Observation); `respondent` is the resolved organisation."""
-        where = self.record(rec.origin)
+    ) -> ox.NamedNode:
+        """One answer (a qb:Observation); `respondent` is the resolved organisation.
+
+        The hot loop of a survey import (one call per answer): what answers share (the row,
+        the question, the survey, an answer's value and position) is made once, and the
+        triples go straight into the set, as in `partnership`."""
+        memo = self._survey_memo or self._new_survey_memo()
+        # a row's answers come one after another, sharing their Origin
+        if rec.origin is not memo.origin and rec.origin != memo.origin:
+            memo.where, memo.origin = self.record(rec.origin), rec.origin
         # a survey's own key names the answer wherever it is read from; a row number only
         # within its file
         local = rec.key.startswith("row ")
-        obs = ID[f"observation/{digest(*((self.source,) if local else ()), rec.survey, rec.key)}"]
-        self.add(obs, RDF.type, QB.Observation)
-        self.add(obs, QB.dataSet, survey_iri(rec.survey))
-        self.add(obs, KG.question, self.question(rec.survey, rec.question))
-        self.add(obs, KG.answer, lit(rec.answer))
-        self.add(obs, PROV.wasDerivedFrom, where)
+        obs = ox.NamedNode(
+            f"{ID}observation/" + digest(*((self.source,) if local else ()), rec.survey, rec.key)
+        )
+        put, text = self.triples.add, ox.Literal  # the record's text: plain literals, as lit()
+        put((obs, RDF.type, QB.Observation))
+        put((obs, QB.dataSet, memo.dataset(rec.survey)))
+        put((obs, KG.question, self._question_node(rec.survey, rec.question)))
+        put((obs, KG.answer, text(rec.answer)))
+        put((obs, PROV.wasDerivedFrom, memo.where))
         if rec.label is not None:
-            self.add(obs, KG.answerLabel, lit(rec.label))
+            put((obs, KG.answerLabel, text(rec.label)))
         if rec.value is not None:
-            self.add(obs, KG.answerValue, lit(rec.value, datatype=XSD.decimal))
+            put((obs, KG.answerValue, memo.decimal(rec.value)))
         if rec.position is not None:
-            self.add(obs, KG.scalePosition, concept("position", rec.position))
+            put((obs, KG.scalePosition, memo.position(rec.position)))
         if respondent is not None:
-            self.add(obs, KG.respondent, respondent)
+            put((obs, KG.respondent, self.node(respondent)))
         if rec.respondent_id:
-            self.add(obs, KG.respondentId, lit(rec.respondent_id))
+            put((obs, KG.respondentId, text(rec.respondent_id)))
         if rec.period is not None:
-            self.add(obs, KG.period, date_literal(rec.period))
+            put((obs, KG.period, memo.period(rec.period)))
         if rec.partnership:
-            self.add(obs, KG.partnershipName, lit(rec.partnership))
+            put((obs, KG.partnershipName, text(rec.partnership)))
         for p in partnerships:
-            self.add(obs, KG.aboutPartnership, p)
+            put((obs, KG.aboutPartnership, self.node(p)))
         if rec.region:
-            self.add(obs, KG.respondentRegion, self.concept("region", rec.region))
+            put((obs, KG.respondentRegion, self.node(self.concept("region", rec.region))))
         if rec.org_type:
-            self.add(obs, KG.respondentType, lit(rec.org_type))
+            put((obs, KG.respondentType, text(rec.org_type)))
         return obs
+
+    def _new_survey_memo(self) -> _SurveyMemo:
+        self._survey_memo = _SurveyMemo()
+        return self._survey_memo
+
+    def _question_node(self, survey_key: str, q: SurveyQuestion) -> Term:
+        """A question's node, described the first time an answer to it is seen."""
+        memo = self._survey_memo or self._new_survey_memo()
+        node = memo.questions.get((survey_key, q))
+        if node is None:
+            node = memo.questions[(survey_key, q)] = self.node(self.question(survey_key, q))
+        return node
 
     # -- the source itself -----------------------------------------------------------------
     def describe_source(
@@ -570,6 +594,46 @@ class SourceGraph:
             self.add(*t)
         # the count includes the count triple itself
         self.add(s, KG.tripleCount, lit(len(self) + 1, datatype=XSD.nonNegativeInteger))
+
+
+class _SurveyMemo:
+    """The terms a survey's answers share, made once per source graph: the last row's
+    source record, and nodes per survey, question, value, scale position and period."""
+
+    def __init__(self) -> None:
+        self.origin: Origin | None = None
+        self.where: ox.NamedNode | None = None
+        self.questions: dict[tuple[str, SurveyQuestion], Term] = {}
+        self._datasets: dict[str, ox.NamedNode] = {}
+        self._decimals: dict[tuple[type, str], ox.Literal] = {}
+        self._positions: dict[str, ox.NamedNode] = {}
+        self._periods: dict[PartialDate, ox.Literal] = {}
+
+    def dataset(self, key: str) -> ox.NamedNode:
+        node = self._datasets.get(key)
+        if node is None:
+            node = self._datasets[key] = ox.NamedNode(str(survey_iri(key)))
+        return node
+
+    def decimal(self, value: Decimal) -> ox.Literal:
+        # by type and text: 4 and 4.0 are equal Decimals but different literals
+        key = (type(value), str(value))
+        node = self._decimals.get(key)
+        if node is None:
+            node = self._decimals[key] = lit(value, datatype=XSD.decimal)
+        return node
+
+    def position(self, notation: str) -> ox.NamedNode:
+        node = self._positions.get(notation)
+        if node is None:
+            node = self._positions[notation] = ox.NamedNode(str(concept("position", notation)))
+        return node
+
+    def period(self, when: PartialDate) -> ox.Literal:
+        node = self._periods.get(when)
+        if node is None:
+            node = self._periods[when] = date_literal(when)
+        return node
 
 
 def event_iri(key: str) -> URIRef:

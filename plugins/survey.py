@@ -58,6 +58,8 @@ from kgraph.values import clean_text, to_partial_date
 FIELDS: tuple[str, ...] = (*COLUMN_FIELDS, "questionnaire")
 SUFFIXES = TEXT_SUFFIXES + XLSX_SUFFIXES + JSON_SUFFIXES
 DETECT_ROWS = 300
+# (id of a question, answer) -> how its scale reads the answer: a column repeats a few labels
+Readings = dict[tuple[int, str], "scales.Reading | str | None"]
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -272,6 +274,8 @@ def _records(
 ) -> Iterator[Record | Reject]:
     idx = bound.index
     seen: dict[tuple[str, ...], int] = {}
+    reads: Readings = {}
+    asked_as: dict[str, Question | None] = {}  # long layout: question cell -> its question
     for number, cells in rows:
         origin = Origin(name, number)
 
@@ -341,17 +345,22 @@ def _records(
                     )
             for col, question in bound.wide:
                 answer = clean_text(cells[col]) if col < len(cells) else ""
-                yield from _answer(
+                item = _answer(
                     answer, question, questions, common, f"{key}|{question.id}",
-                    lambda why, col=col: reject(_field(header[col]), why),
+                    lambda why, col=col: reject(_field(header[col]), why), reads,
                 )  # fmt: skip
+                if item is not None:
+                    yield item
         else:
             asked = get("question")
             if not asked:
                 if get("answer"):
                     yield reject(_field(header[idx["question"]]), "empty")
                 continue
-            question = bound.question_for(asked)
+            if asked in asked_as:
+                question = asked_as[asked]
+            else:
+                question = asked_as[asked] = bound.question_for(asked)
             if question is None:
                 yield reject(
                     _field(header[idx["question"]]),
@@ -369,10 +378,13 @@ def _records(
                         f"at row {first}",
                     )
                     continue
-            yield from _answer(
+            item = _answer(
                 get("answer"), question, questions, common, key,
                 lambda why, q=question: reject(_field(header[idx["answer"]]), f"{q.id}: {why}"),
+                reads,
             )  # fmt: skip
+            if item is not None:
+                yield item
 
 
 def _who(common: dict[str, Any], respondent: OrgRef | None) -> str:
@@ -385,6 +397,16 @@ def _has_answers(bound: recognise.Bound, cells: list[Any], get: Any) -> bool:
     return any(col < len(cells) and clean_text(cells[col]) for col, _ in bound.wide)
 
 
+def _reading(scale: scales.Scale, answer: str) -> scales.Reading | str | None:
+    """An answer as its scale reads it, the reason it is off the scale, or None for none."""
+    if scales.is_missing(answer) and (not scale.labelled or scale.option(answer) is None):
+        return None
+    try:
+        return scale.read(answer)
+    except scales.OutsideScale as exc:
+        return str(exc)
+
+
 def _answer(
     answer: str,
     question: Question,
@@ -392,18 +414,24 @@ def _answer(
     common: dict[str, Any],
     key: str,
     reject: Any,
-) -> Iterator[Record | Reject]:
+    reads: Readings,
+) -> Record | Reject | None:
+    """The observation an answer makes, its reject, or None for no answer."""
     if not answer:
-        return
-    scale = question.scale
-    if scales.is_missing(answer) and (not scale.labelled or scale.option(answer) is None):
-        return
-    try:
-        reading = scale.read(answer)
-    except scales.OutsideScale as exc:
-        yield reject(str(exc))
-        return
-    yield ObservationRecord(
+        return None
+    if len(answer) > scales.MEMO_LENGTH:  # free text: rarely repeated
+        reading = _reading(question.scale, answer)
+    else:
+        memo = (id(question), answer)  # the questions outlive the import
+        if memo in reads:
+            reading = reads[memo]
+        else:
+            reading = reads[memo] = _reading(question.scale, answer)
+    if reading is None:
+        return None
+    if isinstance(reading, str):
+        return reject(reading)
+    return ObservationRecord(
         question=questions[question.id],
         answer=answer,
         key=key,

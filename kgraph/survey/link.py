@@ -39,6 +39,8 @@ class PartnershipIndex:
     _by_id: dict[str, set[URIRef]] | None = None
     _by_title: dict[str, set[URIRef]] = field(default_factory=dict)
     _members: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    # (name, respondent) -> the answer of `find`: every answer of a row names the same one
+    _found: dict[tuple[str, URIRef | None], tuple[list[URIRef], str]] = field(default_factory=dict)
 
     def _load(self) -> None:
         self._by_id = {}
@@ -61,6 +63,12 @@ class PartnershipIndex:
 
     def find(self, name: str, respondent: URIRef | None = None) -> tuple[list[URIRef], str]:
         """(partnerships the name means, a note for the review list or "")."""
+        found = self._found.get((name, respondent))
+        if found is None:
+            found = self._found[(name, respondent)] = self._find(name, respondent)
+        return list(found[0]), found[1]
+
+    def _find(self, name: str, respondent: URIRef | None) -> tuple[list[URIRef], str]:
         if self._by_id is None:
             self._load()
         assert self._by_id is not None

@@ -17,7 +17,7 @@ import unicodedata
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from kgraph.concepts import Concept, ontology_graph
+from kgraph.concepts import Concept, ontology_triples
 from kgraph.vocab import KG, concept, slug
 
 SCHEME = "measure"
@@ -38,17 +38,22 @@ def _words(text: str) -> tuple[str, ...]:
 
 @functools.cache
 def _index() -> tuple[dict[str, Concept], dict[tuple[str, ...], str]]:
-    """(notation -> concept, label words -> notation)."""
-    g = ontology_graph()
+    """(notation -> concept, label words -> notation), read from the ontology's triples in
+    the order written: building its rdflib graph took most of a small survey's import."""
+    facts: dict[str, dict[str, list[str]]] = {}  # subject -> predicate -> objects
+    for s, p, o in ontology_triples():
+        facts.setdefault(s.value, {}).setdefault(p.value, []).append(o.value)
     by_notation: dict[str, Concept] = {}
     labels: dict[tuple[str, ...], str] = {}
-    for iri in g.subjects(SKOS.inScheme, KG.SurveyMeasures):
-        if (iri, RDF.type, SKOS.Concept) not in g:
+    for iri, about in facts.items():
+        if str(KG.SurveyMeasures) not in about.get(str(SKOS.inScheme), ()):
             continue
-        notation = str(g.value(iri, SKOS.notation))
-        pref = str(g.value(iri, SKOS.prefLabel) or notation)
+        if str(SKOS.Concept) not in about.get(str(RDF.type), ()):
+            continue
+        notation = (about.get(str(SKOS.notation)) or ["None"])[0]
+        pref = (about.get(str(SKOS.prefLabel)) or [notation])[0]
         by_notation[notation] = Concept(URIRef(iri), SCHEME, notation, pref)
-        for text in (notation, pref, *map(str, g.objects(iri, SKOS.altLabel))):
+        for text in (notation, pref, *about.get(str(SKOS.altLabel), ())):
             words = _words(text)
             if words:
                 labels.setdefault(words, notation)

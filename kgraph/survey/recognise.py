@@ -14,9 +14,11 @@ make a long layout (a row per answer), whose distinct questions become the quest
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -202,14 +204,19 @@ class Column:
     fit: scales.Fit | None = None
     rating: tuple[int, int] | None = None
 
+    @functools.cached_property
+    def counts(self) -> Counter[str]:
+        """How often each distinct value occurs: tests run once per distinct value."""
+        return Counter(self.values)
+
     @property
     def distinct(self) -> set[str]:
-        return set(self.values)
+        return set(self.counts)
 
     def share(self, test: Any) -> float:
         if not self.values:
             return 0.0
-        return sum(1 for v in self.values if test(v)) / len(self.values)
+        return sum(n for v, n in self.counts.items() if test(v)) / len(self.values)
 
 
 def tidy(heading: str) -> str:
@@ -228,10 +235,16 @@ def is_total(cells: Sequence[Any]) -> bool:
     return first.casefold().rstrip(":") in TOTAL_ROWS
 
 
-def _columns(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[Column]:
+def _columns(
+    header: Sequence[str], rows: Sequence[Sequence[Any]], skip: Collection[int] = ()
+) -> list[Column]:
+    """The columns' sampled content and what it looks like; those in `skip` (already named
+    by a definition) are left out, as reading them is most of the work."""
     out = []
     rows = [cells for cells in rows[:SAMPLE_ROWS] if not is_total(cells)]
     for i, heading in enumerate(header):
+        if i in skip:
+            continue
         values = []
         for cells in rows:
             text = clean_text(cells[i]) if i < len(cells) else ""
@@ -249,7 +262,7 @@ def _rating(col: Column) -> tuple[int, int] | None:
     heading = tidy(col.heading)
     if not col.values or not _RATING_CUE.search(heading) or col.role:
         return None
-    numbers = [scales.to_number(v) for v in col.values]
+    numbers = [scales.to_number(v) for v in col.counts]
     if any(n is None or n != n.to_integral_value() for n in numbers):
         return None
     ints = {int(n) for n in numbers if n is not None}
@@ -433,7 +446,8 @@ def _widened(fit: scales.Fit, values: list[str], qid: str) -> tuple[scales.Scale
     scale = fit.scale
     if not fit.outside:
         return scale, ""
-    counts = {v: values.count(v) for v in fit.outside}
+    tally = Counter(values)
+    counts = {v: tally[v] for v in fit.outside}
     recurring = [v for v in fit.outside if counts[v] >= 2]
     note = ""
     if recurring:
@@ -546,9 +560,9 @@ def bind(
             f for f in COLUMN_FIELDS if f not in q.columns and f not in ("question", "answer")
         }
         taken = set(bound.index.values()) | {i for i, _ in bound.wide}
-        cols = [c for c in _columns(header, rows) if c.index not in taken]
-        for fld, idx in roles(cols, wanted).items():
-            bound.index[fld] = idx
+        if wanted:
+            for fld, idx in roles(_columns(header, rows, skip=taken), wanted).items():
+                bound.index[fld] = idx
     for key, listed in q.skip.items():
         idx = bound.index.get(key)
         if idx is None:

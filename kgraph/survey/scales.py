@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -32,6 +33,7 @@ MISSING = frozenset(
     {"", "na", "n a", "nan", "null", "none", "missing", "blank", "no answer", "no response",
      "not answered", "skipped", "-", "--", ".", "?", "#n/a"}
 )  # fmt: skip
+MEMO_LENGTH = 200  # answers up to this long are memoised: labels, not free text
 _CODE_BEFORE = re.compile(r"^\(?\d{1,2}\)?\s*(?:[-.:)=]|\s)\s*(?=\D)")
 _CODE_AFTER = re.compile(r"(?<=\D)\s*(?:\(\s*\d{1,2}\s*\)|[-=:]\s*\d{1,2})$")
 
@@ -52,8 +54,23 @@ def _stripped(text: str) -> str:
     return t2 if t2.strip() else t
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _keys_of(text: str) -> tuple[str, str]:
+    """`norm` of an answer as written and without its code: answers repeat down a column
+    and are tried against every scale, and normalising them was most of a survey's import."""
+    return norm(text), norm(_stripped(text))
+
+
+def answer_keys(text: object) -> tuple[str, str]:
+    """The keys an answer is matched by, memoised for short text (free text rarely repeats
+    and would fill the cache; 1, 1.0 and True would share an entry)."""
+    if type(text) is str and len(text) <= MEMO_LENGTH:
+        return _keys_of(text)
+    return norm(text), norm(_stripped(str(text)))
+
+
 def is_missing(text: str) -> bool:
-    return norm(text) in MISSING or str(text).strip() in MISSING
+    return answer_keys(text)[0] in MISSING or str(text).strip() in MISSING
 
 
 def to_number(text: object) -> Decimal | None:
@@ -106,6 +123,8 @@ class Scale:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     _keys: dict[str, Option] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # options whose label is their number ("1".."5"): an answer "4.0" still names them
+    _numbered: list[Option] = field(default_factory=list, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in SCALE_KINDS:
@@ -120,6 +139,8 @@ class Scale:
                 for key in (norm(text), norm(_stripped(text))):
                     if key:
                         self._keys.setdefault(key, opt)
+            if opt.value is not None and to_number(opt.label):
+                self._numbered.append(opt)
 
     @property
     def labelled(self) -> bool:
@@ -127,16 +148,17 @@ class Scale:
 
     def option(self, answer: str) -> Option | None:
         """The option an answer names, or None."""
-        for key in (norm(answer), norm(_stripped(answer))):
+        for key in answer_keys(answer):
             opt = self._keys.get(key)
             if opt is not None:
                 return opt
         # a numbered scale ("1".."5") answered as "4.0"
-        number = to_number(answer)
-        if number is not None:
-            for opt in self.options:
-                if opt.value is not None and opt.value == number and to_number(opt.label):
-                    return opt
+        if self._numbered:
+            number = to_number(answer)
+            if number is not None:
+                for opt in self._numbered:
+                    if opt.value == number:
+                        return opt
         return None
 
     def read(self, answer: str) -> Reading:
@@ -343,35 +365,63 @@ def fit(answers: Iterable[str], *, minimum_share: float = 0.7) -> Fit | None:
     reads most answers wins, an earlier one on a tie.
     """
     counts: dict[str, int] = {}
-    for a in answers:
-        text = " ".join(str(a).split())
+    # each distinct answer once (a column repeats a handful of labels), in first-seen order
+    for a, n in Counter(map(str, answers)).items():
+        text = " ".join(a.split())
         if not is_missing(text):
-            counts[text] = counts.get(text, 0) + 1
+            counts[text] = counts.get(text, 0) + n
     total = sum(counts.values())
     if not total:
         return None
     generic = _generic_keys()
-    best: Fit | None = None
+    # the answers each scale reads, found by looking each distinct answer's keys up once
+    # (not reading every answer on every scale: a column of ids is thousands of misses)
+    matched: dict[str, int] = {}
+    specific: dict[str, int] = {}
+    for text, n in counts.items():
+        keys = answer_keys(text)
+        is_specific = generic.isdisjoint(keys)
+        for name in _readers(text, keys):
+            matched[name] = matched.get(name, 0) + n
+            if is_specific:
+                specific[name] = specific.get(name, 0) + n
+    best: Scale | None = None
     for scale in BUILTIN.values():
-        if not scale.labelled:
+        m = matched.get(scale.name, 0)
+        if not specific.get(scale.name) or m < minimum_share * total:
             continue
-        matched = specific = 0
-        outside = []
-        for text, n in counts.items():
-            opt = scale.option(text)
-            if opt is None:
-                outside.append(text)
-                continue
-            matched += n
-            if norm(text) not in generic and norm(_stripped(text)) not in generic:
-                specific += n
-        if not specific or matched < minimum_share * total:
+        if m < 2 and total > 1:
             continue
-        if matched < 2 and total > 1:
-            continue
-        if best is None or matched > best.matched:
-            best = Fit(scale, matched, tuple(outside), total)
-    return best
+        if best is None or m > matched[best.name]:
+            best = scale
+    if best is None:
+        return None
+    outside = tuple(text for text in counts if best.option(text) is None)
+    return Fit(best, matched[best.name], outside, total)
+
+
+@functools.cache
+def _key_readers() -> dict[str, frozenset[str]]:
+    """Matching key -> the labelled built-in scales with an option of that key."""
+    seen: dict[str, set[str]] = {}
+    for scale in BUILTIN.values():
+        if scale.labelled:
+            for key in scale._keys:
+                seen.setdefault(key, set()).add(scale.name)
+    return {key: frozenset(names) for key, names in seen.items()}
+
+
+@functools.cache
+def _numbered_builtins() -> tuple[Scale, ...]:
+    return tuple(s for s in BUILTIN.values() if s.labelled and s._numbered)
+
+
+def _readers(text: str, keys: tuple[str, str]) -> set[str]:
+    """The names of the labelled built-in scales that read an answer (as `Scale.option`)."""
+    index = _key_readers()
+    names = set(index.get(keys[0], ())) | index.get(keys[1], frozenset())
+    names.update(s.name for s in _numbered_builtins() if s.option(text) is not None)
+    return names
 
 
 def numbered(low: int, high: int, name: str) -> Scale:
