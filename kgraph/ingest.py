@@ -135,14 +135,13 @@ def import_file(
     return finish()
 
 
-STREAM_AT = 1_000_000  # triples: a graph this large is written while the rest is built
-STREAM_CHUNK = 20_000  # triples handed to the loader at a time
+STREAM_AT = 50_000  # triples: a new graph this large is written while the rest is built
+STREAM_CHUNK = 10_000  # triples drained from the graph at a time
 
 
 def _stream(store: Store, out: SourceGraph, steps: Iterator[None]) -> None:
-    """Write what is built so far and the rest as it is built: the bulk loader indexes a
-    batch in a thread of its own while Python builds the next (a quarter off a 200,000-row
-    import on two cores). A graph that small would be one batch, so gains nothing."""
+    """Write what is built so far and the rest as it is built: the store loads one chunk
+    in a thread while Python builds the next (Store.stream_new_graph)."""
 
     def made() -> Iterator[tuple]:
         yield from out.drain()

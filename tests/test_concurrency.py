@@ -86,11 +86,11 @@ def test_two_imports_at_once_take_turns(seeded: Path, tmp_path: Path) -> None:
 
 def test_a_second_import_is_told_the_store_is_busy(seeded: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    write_compendium(first, 1500, seed=3)
+    write_compendium(first, 10_000, seed=3)  # seconds of work, however fast imports get
     write_compendium(second, 10, seed=4)
     a = _import(seeded, first, 120)
     _wait_for_lock_held(seeded, a)
-    b = _import(seeded, second, 0.5)
+    b = _import(seeded, second, 0.2)
     out_b, err_b = b.communicate(timeout=60)
     a.communicate(timeout=300)
     assert a.returncode == 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kgraph import store as store_module
 from kgraph.errors import BadInput
 from kgraph.hookspecs import ImportOptions
 from kgraph.ingest import import_file
@@ -155,6 +156,16 @@ def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ingest, "STREAM_AT", 20)
     monkeypatch.setattr(ingest, "STREAM_CHUNK", 7)
+    monkeypatch.setattr(store_module, "FIRST_CHUNK", 5)
+    monkeypatch.setattr(store_module, "PIPELINED", 30)
+
+
+HOSTILE_ROWS = (
+    "Title,Lead,Partners,Service Area,Start,Description\n"
+    '"Quote "" and \\ back\\slash",Cardiff,Newport,Waste,2015,"two\nlines\ttab \x01 ctl"\n'
+    '"<b>Ünïcödé</b> 🚀 partnership",Merton,Sutton,Legal,2016-02,"end with \\"\n'
+    '"Carriage\rreturn",Swansea,"Neath Port Talbot; Bridgend",ICT,01/03/2017,"@x =1+1"\n'
+)
 
 
 def test_a_streamed_import_writes_what_a_whole_one_does(
@@ -162,12 +173,17 @@ def test_a_streamed_import_writes_what_a_whole_one_does(
 ) -> None:
     from kgraph import ingest
 
+    # text the N-Quads the streamed path writes must escape, as the whole path does
+    compendium.write_text(HOSTILE_ROWS + "\n".join(COMPENDIUM.splitlines()[1:]) + "\n")
     importer = registry().get("compendium")
     whole, streamed = tmp_path / "whole", tmp_path / "streamed"
     with Store.open(whole, write=True, create=True) as store:
         first = import_file(store, compendium, importer, ImportOptions())
     monkeypatch.setattr(ingest, "STREAM_AT", 20)
     monkeypatch.setattr(ingest, "STREAM_CHUNK", 7)
+    # N-Quads chunks of 5, 10, 20, then the rest through bulk_extend, as a large graph goes
+    monkeypatch.setattr(store_module, "FIRST_CHUNK", 5)
+    monkeypatch.setattr(store_module, "PIPELINED", 30)
     writes = []
     monkeypatch.setattr(Store, "stream_new_graph", _spy(Store.stream_new_graph, writes))
     with Store.open(streamed, write=True, create=True) as store:
