@@ -15,6 +15,7 @@ an unknown organisation typed by the form of its name. Matching keys come from
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import difflib
@@ -175,6 +176,16 @@ class Resolver:
             with sf_path.open(encoding="utf-8", newline="") as fh:
                 table = {r["name"]: r["id"] for r in csv.DictReader(fh) if r.get("name")}
         return cls(orgs, table)
+
+    def without_near_misses(self) -> Resolver:
+        """The same register, resolving unknown names without the search for a close
+        register name (the dearest step of resolving one), with caches of its own since its
+        answers differ. For callers that only ask whether a name is a body, such as the news
+        finder trying every run of capitalised words in a sentence."""
+        view = copy.copy(self)
+        view._cache = {}
+        view._near_miss = _no_near_miss  # type: ignore[method-assign]
+        return view
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -394,6 +405,10 @@ class Resolver:
         orgs = [self._orgs[i] for i in self._cores[(fam, best[1])]]
         orgs = [o for o in orgs if o.kind in kinds] or orgs
         return sorted(orgs, key=lambda o: (bool(o.end), o.id))[0]
+
+
+def _no_near_miss(n: str, hint: str | None) -> None:
+    return None
 
 
 class _NearIndex:

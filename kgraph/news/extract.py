@@ -248,34 +248,65 @@ def _words(text: str) -> list[str]:
             for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", t)]  # fmt: skip
 
 
-_LABELS: list[_Label] | None = None
 _SERVICE_KEYS = frozenset(w for word in _SERVICE_WORDS for w in _words(word))
+# first word -> (rank, label) for every label starting with it; rank is the label's place in
+# the longest-first order, which decides between labels that overlap
+_BY_FIRST: dict[str, list[tuple[int, _Label]]] | None = None
+
+
+def _labels_by_first_word() -> dict[str, list[tuple[int, _Label]]]:
+    global _BY_FIRST
+    if _BY_FIRST is None:
+        index: dict[str, list[tuple[int, _Label]]] = {}
+        for rank, lab in enumerate(_service_labels()):
+            index.setdefault(lab.words[0], []).append((rank, lab))
+        _BY_FIRST = index
+    return _BY_FIRST
 
 
 def services_in(text: str) -> list[str]:
-    """Service-area notations a text names, longest labels first, in order of appearance."""
-    global _LABELS
-    if _LABELS is None:
-        _LABELS = _service_labels()
+    """Service-area notations a text names, longest labels first, in order of appearance.
+
+    Only the labels starting with a word of the text are tried (a dict keyed by first
+    word), not every label at every position; the matches are then taken in label order,
+    longest first, so an overlap is settled as a scan of label after label would.
+    """
+    index = _labels_by_first_word()
     words = _words(text)
+    matches: list[tuple[int, int, _Label]] = []
+    for i, word in enumerate(words):
+        for rank, lab in index.get(word, ()):
+            n = len(lab.words)
+            if tuple(words[i : i + n]) == lab.words:
+                matches.append((rank, i, lab))
+    if not matches:
+        return []
     taken = [False] * len(words)
     found: list[tuple[int, str]] = []
-    for lab in _LABELS:
+    for _, i, lab in sorted(matches, key=lambda m: (m[0], m[1])):
         n = len(lab.words)
-        for i in range(len(words) - n + 1):
-            if tuple(words[i : i + n]) == lab.words and not any(taken[i : i + n]):
-                if lab.words == ("planning",) and i + 1 < len(words) and words[i + 1] == "to":
-                    continue  # "planning to merge" is not the planning service
-                for x in range(i, i + n):
-                    taken[x] = True
-                found.append((i, lab.notation))
+        if any(taken[i : i + n]):
+            continue
+        if lab.words == ("planning",) and i + 1 < len(words) and words[i + 1] == "to":
+            continue  # "planning to merge" is not the planning service
+        for x in range(i, i + n):
+            taken[x] = True
+        found.append((i, lab.notation))
     return list(dict.fromkeys(n for _, n in sorted(found)))
 
 
 # -- money -------------------------------------------------------------------------------------
 
 
+# Every sum `find_money` reads has a figure or a scale word ("£3m", "half a million pounds"):
+# half the sentences of a digest have neither, and are not scanned for amounts.
+_FIGURE = re.compile(r"\d|£|million|billion|thousand|trillion|pound|gbp", re.IGNORECASE)
+
+
 def outcomes_in(sentence: str, default_kind: str | None) -> list[Outcome]:
+    """The sums a sentence states, each with what it is (saving, funding, contract value)."""
+    if not _FIGURE.search(sentence):
+        return []
     out = []
     for money in find_money(sentence):
         at = sentence.find(money.text)
@@ -317,7 +348,7 @@ class Extractor:
 
     def __init__(self, path: str, finder: OrgFinder | None = None) -> None:
         self.path = path
-        self.finder = finder or OrgFinder()
+        self.finder = finder or OrgFinder.default()
         self.events: list[_Event] = []
         self.regions: dict[tuple[int, int], Counter] = {}
         self.intro: dict[tuple[int, int], str] = {}
