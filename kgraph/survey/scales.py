@@ -139,7 +139,7 @@ class Scale:
                 for key in (norm(text), norm(_stripped(text))):
                     if key:
                         self._keys.setdefault(key, opt)
-            if opt.value is not None and to_number(opt.label):
+            if opt.value is not None and to_number(opt.label) is not None:  # "0" too
                 self._numbered.append(opt)
 
     @property

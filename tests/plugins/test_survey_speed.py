@@ -76,6 +76,8 @@ def test_numbered_options_still_take_an_answer_written_as_a_decimal() -> None:
     five = scales.numbered(1, 5, "rating-1-5")
     assert five.read("4.0").label == "4"
     assert scales.BUILTIN["agreement"].option("4.0") is None
+    zero_to_ten = scales.numbered(0, 10, "rating-0-10")
+    assert zero_to_ten.read("0.0").label == "0"  # a Decimal 0 is falsy: it once went unmatched
 
 
 def test_a_definition_naming_every_column_reads_none_for_recognition(monkeypatch, tmp_path) -> None:
