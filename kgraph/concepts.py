@@ -162,11 +162,23 @@ def _scheme_of(iri: rdflib.URIRef) -> tuple[str, str] | None:
 
 
 @functools.cache
-def _schemes() -> dict[str, _Scheme]:
-    # read from the triples themselves: building the rdflib graph costs more than this
+def _ontology_facts() -> dict[str, dict[str, list]]:
+    """subject IRI -> predicate IRI -> objects: read from the triples themselves, since
+    building the rdflib graph costs more than every look-up here."""
     facts: dict[str, dict[str, list]] = {}
     for s, p, o in ontology_triples():
         facts.setdefault(s.value, {}).setdefault(p.value, []).append(o)
+    return facts
+
+
+def ontology_values(subject: str, predicate: str) -> list[str]:
+    """The values (IRIs or literal text) the ontology gives a subject for a predicate."""
+    return [o.value for o in _ontology_facts().get(str(subject), {}).get(str(predicate), ())]
+
+
+@functools.cache
+def _schemes() -> dict[str, _Scheme]:
+    facts = _ontology_facts()
     concept_type = str(SKOS.Concept)
     pref, alt, hidden_label, notation_of, gss = (
         str(t) for t in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SKOS.notation, KG.gssCode)
@@ -340,8 +352,8 @@ def sector_of(orgtype_notation: str) -> Concept:
     notation = orgtype_notation.rsplit("/", 1)[-1]
     c = sch.by_notation.get(notation)
     if c is not None:
-        sector = ontology_graph().value(c.iri, KG.sector)
-        parts = _scheme_of(sector) if sector is not None else None
+        sectors = ontology_values(c.iri, KG.sector)
+        parts = _scheme_of(sectors[0]) if sectors else None
         if parts is not None:
             return lookup("sector", parts[1])
     return lookup("sector", "other")

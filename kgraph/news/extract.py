@@ -228,11 +228,10 @@ class _Label:
 def _service_labels() -> list[_Label]:
     from rdflib.namespace import SKOS
 
-    g = concepts.ontology_graph()
     out = []
     for c in concepts.all_concepts("service"):
-        texts = [c.label, *map(str, g.objects(c.iri, SKOS.altLabel))]
-        texts += map(str, g.objects(c.iri, SKOS.hiddenLabel))
+        texts = [c.label, *concepts.ontology_values(c.iri, SKOS.altLabel)]
+        texts += concepts.ontology_values(c.iri, SKOS.hiddenLabel)
         for text in texts:
             words = tuple(_words(text))
             if len(words) > 1 or (words and words[0] in _SERVICE_KEYS):
