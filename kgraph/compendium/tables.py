@@ -190,6 +190,9 @@ def _csv_table(path: Path, options: ImportOptions) -> Table:
         delim = "\t"
     else:
         delim = sniff_delimiter(sample, options.extra.get("delimiter"))
+    if len(delim) != 1:  # csv would raise a bare TypeError
+        fh.close()
+        raise BadInput(name, f"delimiter must be one character, not {delim!r}")
     skip_space = bool(re.search(re.escape(delim) + r' +"', sample[:4096]))
     reader = csv.reader(fh, delimiter=delim, skipinitialspace=skip_space)
 

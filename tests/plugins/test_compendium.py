@@ -499,6 +499,13 @@ def test_wrong_delimiter_names_the_single_column() -> None:
     )
 
 
+def test_a_delimiter_of_several_characters_is_a_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "two.csv", "Title,Lead,Partners\nX,Cardiff,Newport\n")
+    message = bad_input(path, extra={"delimiter": ";;"})
+    assert message == f"{path}: delimiter must be one character, not ';;'"
+    assert records(path, extra={"delimiter": "comma"})[0].title == "X"
+
+
 def test_windows_1252_pound_signs() -> None:
     revs, cafe = records(BROKEN / "cp1252_pounds.csv")
     assert revs.outcomes[0].money == Money(Decimal(400_000), None, None, "£400k")
