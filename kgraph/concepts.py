@@ -30,6 +30,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SKOS
 
+from kgraph.names import singular
 from kgraph.vocab import KG, SCHEME, concept, slug
 
 SCHEMES: tuple[str, ...] = (
@@ -73,21 +74,13 @@ class Concept:
 # -- normalisation -----------------------------------------------------------------------------
 
 
-def _singular(token: str) -> str:
-    if len(token) > 4 and token.endswith("ies"):
-        return token[:-3] + "y"
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    return token
-
-
 def _tokens(text: str) -> tuple[str, ...]:
     """Lower-case ASCII words, '&' read as 'and', plurals folded, a leading 'the' dropped."""
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     t = t.replace("&", " and ").replace("_", " ")
     t = re.sub(r"['\u2019`]", "", t)  # children's -> childrens
     t = re.sub(r"\b(?:[a-z0-9]\.){2,}", lambda m: m.group(0).replace(".", ""), t)  # I.C.T.
-    words = [_singular(w) for w in re.findall(r"[a-z0-9]+", t)]
+    words = [singular(w) for w in re.findall(r"[a-z0-9]+", t)]
     while words and words[0] == "the":
         words.pop(0)
     return tuple(words)

@@ -178,6 +178,16 @@ COUNTY_ABBREVIATIONS = {
 }
 
 
+def singular(word: str) -> str:
+    """A lower-case word's singular, roughly ("authorities" -> "authority", "services" ->
+    "service"; "business", "bus", "analysis" kept): enough to match headings and labels."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def words(text: str) -> frozenset[str]:
     """A set of words written as one string (readable word lists)."""
     return frozenset(text.split())

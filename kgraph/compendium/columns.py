@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kgraph.names import singular
 from kgraph.values import outcome_kind
 
 # The fields a column can feed (and ``--map`` names).
@@ -130,14 +131,6 @@ _SCALE_HINTS = (
 )
 
 
-def _singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
 def _words(text: str) -> tuple[tuple[str, ...], str]:
     """(singular lower-case words outside brackets, the whole heading lower-cased)."""
     t = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)  # camelCase keys
@@ -146,7 +139,7 @@ def _words(text: str) -> tuple[tuple[str, ...], str]:
     t = t.replace("program ", "programme ").replace("e-mail", "email")
     t = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", t)
     main = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", t)
-    words = tuple(_singular(w) for w in re.findall(r"[a-z0-9]+", main))
+    words = tuple(singular(w) for w in re.findall(r"[a-z0-9]+", main))
     return words, t
 
 
