@@ -43,6 +43,7 @@ from kgraph.names import (
 __all__ = ["Organisation", "Resolution", "Resolver", "is_generic"]
 
 _GSS = re.compile(r"[ENSWK]\d{8}")
+_NOT_CACHED = object()
 _NEAR_CUTOFF = 0.88
 # Unknown kinds worth a near-miss search: a company or a university is not a misspelt council.
 _NEAR_KINDS = frozenset(FAMILY_OF_KIND) | {"unknown", "other-public-body"}
@@ -242,10 +243,33 @@ class Resolver:
         candidates, status, subtypes = found
         return self._decide(name, candidates, status, when, region, subtypes)
 
+    def resolve_registered(self, name: str, *, region: str | None = None) -> Resolution | None:
+        """`resolve(name, region=region)` when that is a register body or a choice left
+        open between several (`ambiguous`); None when it would be a new organisation, which
+        is not made. For callers that try many candidate names and keep register bodies
+        only: an unknown name's typing and IRI are the dear part of resolving it."""
+        if not isinstance(name, str) or not clean(name):
+            return None
+        found = self._cache.get((name, None))
+        if found is None:
+            key = (name, None, "registered")
+            found = self._cache.get(key, _NOT_CACHED)
+            if found is _NOT_CACHED:
+                found = self._candidates(name, None, new=False)
+                if len(self._cache) < 200_000:
+                    self._cache[key] = found
+            if found is None:
+                return None
+        if isinstance(found, Resolution):
+            return found if found.org.in_register or found.ambiguous else None
+        candidates, status, subtypes = found
+        return self._decide(name, candidates, status, None, region, subtypes)
+
     def _candidates(
-        self, name: str, code: str | None
-    ) -> Resolution | tuple[dict[str, bool], str, tuple[str, ...]]:
-        """A Resolution when date and region cannot change it, else what `_decide` needs."""
+        self, name: str, code: str | None, *, new: bool = True
+    ) -> Resolution | tuple[dict[str, bool], str, tuple[str, ...]] | None:
+        """A Resolution when date and region cannot change it, else what `_decide` needs;
+        None instead of a new organisation when `new` is false."""
         org = self.by_code(code) if code else None
         text = clean(name)
         if org is None and _GSS.fullmatch(text.upper()):
@@ -254,11 +278,13 @@ class Resolver:
             return Resolution(name, org, "code")
         n = norm(text)
         if self.is_generic(text):
+            if not new:
+                return None
             note = "generic mention: names no one organisation"
             return Resolution(name, self._new(text, "unknown", ""), "unknown", note=note)
         hint = family_hint(n)
         if hint == "pcc":  # a commissioner is a body of its own, not the force
-            return self._unknown(name, text, n, None)
+            return self._unknown(name, text, n, None) if new else None
         if n in self._short:
             return Resolution(name, self._short[n], "short-form")
         expanded = expand_abbreviations(n)
@@ -272,7 +298,7 @@ class Resolver:
                 found = self._by_prefix(variant)
                 if found:
                     return self._settled(name, found, "short-form", ())
-        return self._unknown(name, text, n, hint)
+        return self._unknown(name, text, n, hint) if new else None
 
     def _settled(
         self, name: str, found: dict[str, bool], status: str, subtypes: tuple[str, ...]

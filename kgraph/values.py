@@ -388,7 +388,14 @@ def find_money(text: str) -> list[Money]:
     Only amounts marked as money count ("£3m", "GBP 300,000", "half a million pounds"),
     so "5 councils" or "2015" are not amounts. Implausible sums are skipped.
     """
-    return [m for _, m in _scan(clean_text(text), sentence=True) if isinstance(m, Money)]
+    text = clean_text(text)
+    if not _MARKS.search(text):  # no amount of running text counts unmarked
+        return []
+    return [m for _, m in _scan(text, sentence=True) if isinstance(m, Money)]
+
+
+# What marks an amount as money (the `cur`, `cur2` and `pounds` groups of _MONEY).
+_MARKS = re.compile(r"£|GBP|pounds|sterling", re.IGNORECASE)
 
 
 # -- outcome kinds -----------------------------------------------------------------------------

@@ -463,3 +463,27 @@ def test_a_national_body_is_not_a_generic_mention() -> None:
 
     assert not is_generic("Scottish Fire and Rescue Service")
     assert is_generic("Welsh councils") and is_generic("Scottish police forces")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Rhondda Cynon Taff", "Kingston", "Kent and Medway", "Capita", "the council", "", "Cardif"],
+)
+def test_resolve_registered_agrees_with_resolve(r: Resolver, name: str) -> None:
+    """The cheap register-only answer is resolve's whenever resolve names a register body
+    or leaves several open, and None whenever resolve would make a new organisation."""
+    view = r.without_near_misses()
+    got = view.resolve_registered(name)
+    if not name:
+        assert got is None
+        return
+    full = r.resolve(name)
+    if full.org.in_register or full.ambiguous:
+        assert got == full
+    else:
+        assert got is None
+
+
+def test_resolve_registered_settles_by_region(r: Resolver) -> None:
+    assert r.resolve_registered("Kingston").ambiguous
+    assert r.resolve_registered("Kingston", region="London").org.name.startswith("Royal Borough")

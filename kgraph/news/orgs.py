@@ -258,6 +258,7 @@ class OrgFinder:
         self.resolver = resolver or Resolver.default()
         self._lookup = self.resolver.without_near_misses()
         self._cache: dict[tuple[str, str | None], Resolution | None] = {}
+        self._registered: dict[tuple[str, str | None], Resolution | None] = {}
         # (sentence, regions, or None when they cannot matter) -> mentions
         self._found: dict[tuple[str, tuple[str, ...] | None], list[Mention]] = {}
         self._regional = False
@@ -274,32 +275,53 @@ class OrgFinder:
         return finder
 
     # -- resolution of one candidate name ------------------------------------------------------
-    def accept(self, name: str, region: str | None = None) -> Resolution | None:
+    def accept(
+        self, name: str, region: str | None = None, *, registered: bool = False
+    ) -> Resolution | None:
         """The register body or typed new organisation a name is, or None (no body's name,
-        or several bodies alike)."""
+        or several bodies alike). `registered`: register bodies only, for a name that
+        could not count otherwise (a join of several names), which is cheaper to answer."""
         key = (name, region)
         if key in self._cache:
-            return self._cache[key]
+            res = self._cache[key]
+            return res if res is None or not registered or res.org.in_register else None
+        if registered:
+            if key in self._registered:
+                return self._registered[key]
+            res = self._accept_registered(name, region)
+            if len(self._registered) < _CACHE_LIMIT:
+                self._registered[key] = res
+            return res
         res = self._accept(name, region)
         if len(self._cache) < _CACHE_LIMIT:
             self._cache[key] = res
         return res
 
     def _accept(self, name: str, region: str | None) -> Resolution | None:
-        r = self._lookup
-        if not name.strip() or r.is_generic(name):
-            return None
-        try:
-            res = r.resolve(name, region=region)
+        try:  # a generic mention resolves to an "unknown" organisation: None below
+            res = self._lookup.resolve(name, region=region)
         except ValueError:
             return None
-        if res.org.in_register:
-            return res
-        if res.ambiguous and region is None and len(self._ambiguous) < _CACHE_LIMIT:
-            self._ambiguous.add(name)
-        if res.ambiguous or res.status != "pattern" or res.org.kind == "unknown":
+        if self._settled(name, region, res):
+            return res if res.org.in_register else None
+        if res.status != "pattern" or res.org.kind == "unknown":
             return None
         return res
+
+    def _accept_registered(self, name: str, region: str | None) -> Resolution | None:
+        res = self._lookup.resolve_registered(name, region=region)
+        if res is None or not self._settled(name, region, res):
+            return None
+        return res if res.org.in_register else None
+
+    def _settled(self, name: str, region: str | None, res: Resolution) -> bool:
+        """Whether a resolution is a register body or several bodies alike (remembering
+        the names a region may settle); False for a new organisation."""
+        if res.org.in_register:
+            return True
+        if res.ambiguous and region is None and len(self._ambiguous) < _CACHE_LIMIT:
+            self._ambiguous.add(name)
+        return bool(res.ambiguous)
 
     def _region_may_settle(self, name: str) -> bool:
         """Only a name several register bodies share can be settled by a region; any other
@@ -378,7 +400,7 @@ class OrgFinder:
                 ends.append(end)
             end += 1
         for last in reversed(ends):
-            res = self.accept(sentence[toks[start][1] : toks[last][2]])
+            res = self.accept(sentence[toks[start][1] : toks[last][2]], registered=True)
             if res is not None and res.org.in_register:
                 return True
         return False
@@ -474,17 +496,13 @@ class OrgFinder:
             cands.append((f"{text} {singular}", True, stop))
         cands.append((text, _designated(text), end))
         for cand, designated, stop in cands:
+            # a designator shared out is a guess, and "Kent County Council and Medway
+            # Council" is two bodies: register names only
+            registered = plural or (b > a and bool(_JOINED.search(_PHRASES.sub(" ", cand.lower()))))
             m = self._mention(sentence, toks, cand, start, stop, designated, span.regions,
-                              first=first, last=elements[b][-1])  # fmt: skip
-            if m is not None and plural and not m.org.in_register:
-                m = None  # a designator shared out is a guess: register names only
-            if (
-                m is not None
-                and b > a
-                and not m.org.in_register
-                and _JOINED.search(_PHRASES.sub(" ", cand.lower()))
-            ):
-                m = None  # "Kent County Council and Medway Council": two bodies
+                              first=first, last=elements[b][-1], registered=registered)  # fmt: skip
+            if m is not None and registered and not m.org.in_register:
+                m = None
             if m is not None:
                 return m
         return None
@@ -522,14 +540,20 @@ class OrgFinder:
                 s += 1
         return out
 
-    def _mention(self, sentence, toks, text, start, end, designated, regions, *, first, last):
+    def _mention(self, sentence, toks, text, start, end, designated, regions, *, first, last,
+                 registered=False):  # fmt: skip
+        """The mention a candidate name is, or None; `registered`: only a register body
+        could count (the caller drops any other)."""
         text = text.strip(" ,;:")
-        res = self.accept(text)
+        # without a space the "...shire" retry below depends on a new organisation's
+        # answer being None, so such a name is resolved in full
+        registered = registered and " " in text
+        res = self.accept(text, registered=registered)
         conf = 1.0
         if res is None and self._region_may_settle(text):
             self._regional = True
             for region in regions:
-                res = self.accept(text, region)
+                res = self.accept(text, region, registered=registered)
                 if res is not None:
                     conf = 0.8
                     break
