@@ -2,4 +2,5 @@
 
 from kgraph.cli import main
 
-main()
+if __name__ == "__main__":  # a worker process of a batch import imports this module too
+    main()

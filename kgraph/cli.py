@@ -92,8 +92,8 @@ def import_(
       kgraph import --map title="Scheme" --map partners="Councils" schemes.xlsx
       kgraph import --strict --using compendium data/*.csv
     """
+    from kgraph.batch import import_files
     from kgraph.hookspecs import ImportOptions
-    from kgraph.ingest import import_file
     from kgraph.mapping import parse_mapping
     from kgraph.plugins import registry
     from kgraph.remote import is_remote
@@ -114,25 +114,23 @@ def import_(
         with open_store(path, write=True, create=True) as store:
             store.ensure_ontology()
             target = rejects_dir or (Path("kgraph-rejects") if remote else path / "rejects")
-            for file, importer in chosen.items():
-                with _Progress(file.name) as progress:
-                    try:
-                        report = import_file(
-                            store,
-                            file,
-                            importer,
-                            options,
-                            force=force,
-                            rejects_dir=target,
-                            progress=progress,
-                        )
-                    except KgraphError as exc:
-                        if len(files) == 1:
-                            raise
-                        click.secho(f"error: {exc}", fg="red", err=True)
-                        failures += 1
-                        continue
-                _print_report(report)
+            outcomes = import_files(
+                store,
+                list(chosen.items()),
+                options,
+                force=force,
+                rejects_dir=target,
+                progress_for=lambda file: _Progress(file.name),
+                workers=1 if ctx.obj.get("debug") else None,  # tracebacks from this process
+            )
+            for _, outcome in outcomes:
+                if isinstance(outcome, KgraphError):
+                    if len(chosen) == 1:
+                        raise outcome
+                    click.secho(f"error: {outcome}", fg="red", err=True)
+                    failures += 1
+                    continue
+                _print_report(outcome)
     except KgraphError:
         if created:  # a failed first import leaves no store behind, as it found none
             shutil.rmtree(path, ignore_errors=True)

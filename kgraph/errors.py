@@ -23,6 +23,9 @@ class BadInput(KgraphError):
         where = path if line is None else f"{path}:{line}"
         super().__init__(f"{where}: {field}: {why}" if field else f"{where}: {why}")
 
+    def __reduce__(self) -> tuple:  # pickled whole: a worker process's error (kgraph.batch)
+        return (type(self), (self.path, self.why, self.line, self.field))
+
 
 class NoImporter(KgraphError):
     """No plugin recognises a file, or more than one does equally well."""

@@ -49,6 +49,10 @@ class ImportReport:
     rejects_file: Path | None = None
 
 
+class NeedsStore(KgraphError):
+    """A file read without the store (kgraph.batch) turned out to need it."""
+
+
 class ImporterFailed(KgraphError):
     """A plugin raised something other than BadInput: a bug, reported without a traceback."""
 
@@ -117,13 +121,13 @@ def import_file(
 
     resolver = resolver or Resolver.default()
     out = SourceGraph(graph)
-    steps = _read_into(out, store, path, importer, options, resolver, report, progress)
+    steps = read_into(out, store, path, importer, options, resolver, report, progress)
     # a new graph on a local store may be written while it is built (see _stream)
     can_stream = isinstance(store, Store) and previous is None and not store.has_graph(graph)
     finish = functools.partial(
         _finish, store, path, importer, options, out, report, sha, started, rejects_dir
     )
-    with _collector_paused():
+    with collector_paused():
         for _ in steps:
             if can_stream and len(out.triples) >= STREAM_AT:
                 _stream(store, out, steps)
@@ -154,7 +158,7 @@ def _stream(store: Store, out: SourceGraph, steps: Iterator[None]) -> None:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Building a graph makes millions of small acyclic objects; the cyclic collector's
     passes over them took half of a 20k-partnership import. Reference counting still
     frees them; the collector runs again afterwards."""
@@ -167,9 +171,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_into(
+def read_into(
     out: SourceGraph,
-    store: Store,
+    store: Store | None,
     path: Path,
     importer: Importer,
     options: ImportOptions,
@@ -178,7 +182,8 @@ def _read_into(
     progress: Progress | None,
 ) -> Iterator[None]:
     """Each record into `out`, one step per record (so the caller can start writing a large
-    graph part-way); a plugin's failure becomes a one-line error."""
+    graph part-way); a plugin's failure becomes a one-line error. Without a `store`, a
+    record that must be matched against it raises NeedsStore."""
     try:
         for item in importer.read(path, options):
             if isinstance(item, Reject):
@@ -188,6 +193,8 @@ def _read_into(
             elif isinstance(item, EventRecord):
                 _add_event(out, item, resolver, report)
             elif isinstance(item, ObservationRecord):
+                if store is None:
+                    raise NeedsStore(f"{path}: its records are matched against the store")
                 _add_observation(out, item, resolver, report, store)
             elif isinstance(item, SurveyRecord):
                 out.survey(item)
@@ -224,9 +231,32 @@ def _finish(
 ) -> ImportReport:
     """Rejects file, --strict, the source's provenance, then one transaction (or, for a
     streamed graph, its last triples with the description, by the bulk loader)."""
+    complete(path, importer, out, report, sha, started, rejects_dir, strict=options.strict)
+    if streamed:
+        store.finish_new_graph(out.source, out.drain())
+        report.triples = len(out)
+        return report
+    with collector_paused():
+        report.triples = store.replace_graph(out.source, out.triples, distinct_ox=True)
+    return report
+
+
+def complete(
+    path: Path,
+    importer: Importer,
+    out: SourceGraph,
+    report: ImportReport,
+    sha: str,
+    started: dt.datetime,
+    rejects_dir: Path | None,
+    *,
+    strict: bool,
+) -> None:
+    """What every import does once its records are read, before the store is written: the
+    rejects file, --strict, no records at all (errors), and the source's description."""
     if rejects_dir is not None and report.rejects:
         report.rejects_file = write_rejects(report.rejects, rejects_dir, path)
-    if options.strict and report.rejects:
+    if strict and report.rejects:
         raise StrictRejects(
             f"{path}: {len(report.rejects)} record(s) rejected and --strict was given: "
             f"nothing imported; first: {report.rejects[0]}"
@@ -249,13 +279,6 @@ def _finish(
         ended=dt.datetime.now(dt.UTC).replace(microsecond=0),
         media_type=mimetypes.guess_type(path.name)[0],
     )
-    if streamed:
-        store.finish_new_graph(out.source, out.drain())
-        report.triples = len(out)
-        return report
-    with _collector_paused():
-        report.triples = store.replace_graph(out.source, out.triples, distinct_ox=True)
-    return report
 
 
 def _add_partnership(

@@ -153,6 +153,8 @@ _DESIGNATOR_SUBTYPES = (
     (r"^(london borough of|lb|royal borough of|rb)\b", ("London borough",)),
 )
 
+_DESIGNATOR_SUBTYPE_RES = tuple((re.compile(p), subtypes) for p, subtypes in _DESIGNATOR_SUBTYPES)
+
 COUNTY_ABBREVIATIONS = {
     "cambs": "cambridgeshire",
     "northants": "northamptonshire",
@@ -236,18 +238,33 @@ def norm(text: str) -> str:
     return text
 
 
+def _by_word(designators: dict[str, tuple[str, ...]], at: int) -> dict[str, dict]:
+    """family -> first (at=0) or last (at=-1) word -> its designators, in their order."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for family, items in designators.items():
+        index = out.setdefault(family, {})
+        for d in items:
+            index.setdefault(d.split(" ")[at], []).append(d)
+    return out
+
+
+_PREFIXES_BY_WORD = _by_word(_PREFIXES, 0)
+_SUFFIXES_BY_WORD = _by_word(_SUFFIXES, -1)
+
+
 def strip_designators(n: str, family: str = "council") -> str:
     """Drop the designators of a family from both ends of a normalised name, repeatedly."""
-    prefixes, suffixes = _PREFIXES.get(family, ()), _SUFFIXES.get(family, ())
+    # only the designators sharing the name's first (last) word can start (end) it
+    prefixes, suffixes = _PREFIXES_BY_WORD.get(family, {}), _SUFFIXES_BY_WORD.get(family, {})
     text = n
     changed = True
     while changed and text:
         changed = False
-        for p in prefixes:
+        for p in prefixes.get(text.split(" ", 1)[0], ()):
             if text.startswith(p + " ") and len(text) > len(p) + 1:
                 text, changed = text[len(p) + 1 :], True
                 break
-        for s in suffixes:
+        for s in suffixes.get(text.rsplit(" ", 1)[-1], ()):
             if text.endswith(" " + s) and len(text) > len(s) + 1:
                 text, changed = text[: -len(s) - 1], True
                 break
@@ -270,29 +287,34 @@ def expand_abbreviations(n: str) -> str:
 
 def designated_subtypes(n: str) -> tuple[str, ...]:
     """Subtypes a designator in a normalised name points to ("essex cc" -> County)."""
-    for pattern, subtypes in _DESIGNATOR_SUBTYPES:
-        if re.search(pattern, n):
+    for pattern, subtypes in _DESIGNATOR_SUBTYPE_RES:
+        if pattern.search(n):
             return subtypes
     return ()
 
 
 def family_hint(n: str) -> str | None:
     """Which kind family a normalised name names, from its words; None for a plain name."""
-    if re.search(r"\b(and|fire and) crime commissioner\b|\bpcc$|\bopcc\b", n):
-        return "pcc"
-    if re.search(r"\b(police|constabulary)\b", n):
-        return "police"
-    if re.search(r"\bfire\b", n):
-        return "fire"
-    if re.search(
-        r"\b(health board|nhs|health and social care trust|hsc trust|uhb|lhb"
-        r"|health service trust)\b",
-        n,
-    ):
-        return "health"
-    if re.search(r"\b(combined (county )?authority|m?ca|cca)$", n):
-        return "combined"
+    for pattern, family in _FAMILY_HINTS:
+        if pattern.search(n):
+            return family
     return None
+
+
+_FAMILY_HINTS = tuple(
+    (re.compile(pattern), family)
+    for pattern, family in (
+        (r"\b(and|fire and) crime commissioner\b|\bpcc$|\bopcc\b", "pcc"),
+        (r"\b(police|constabulary)\b", "police"),
+        (r"\bfire\b", "fire"),
+        (
+            r"\b(health board|nhs|health and social care trust|hsc trust|uhb|lhb"
+            r"|health service trust)\b",
+            "health",
+        ),
+        (r"\b(combined (county )?authority|m?ca|cca)$", "combined"),
+    )
+)
 
 
 _GENERIC_WORDS = words(
@@ -382,10 +404,13 @@ _PATTERNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_PATTERN_RES = tuple((re.compile(p), kind, subtype) for p, kind, subtype in _PATTERNS)
+
+
 def pattern_kind(n: str) -> tuple[str, str]:
     """(kind, subtype) of an unknown normalised name by its form, or ("unknown", "")."""
-    for pattern, kind, subtype in _PATTERNS:
-        if re.search(pattern, n):
+    for pattern, kind, subtype in _PATTERN_RES:
+        if pattern.search(n):
             return kind, subtype
     return "unknown", ""
 

@@ -123,6 +123,7 @@ class Resolver:
         self._prefix: dict[str, dict[str, None]] = {}
         self._cache: dict[tuple, Resolution | tuple[dict[str, bool], str, tuple[str, ...]]] = {}
         self._near_cache: dict[tuple[str, str | None], Organisation | None] = {}
+        self._generic: dict[str, bool] = {}  # name -> is_generic (asked for every mention)
         self._near_indexes: dict[str, _NearIndex] = {}
         for org in orgs:
             self._add(org)
@@ -210,8 +211,13 @@ class Resolver:
         Words alone decide (`kgraph.names.is_generic`), except that a register name made of
         such words ("Welsh Government", "Metropolitan Police") is not generic.
         """
-        n = norm(clean(name))
-        return names.is_generic(name) and n not in self._exact and n not in self._short
+        found = self._generic.get(name)
+        if found is None:
+            n = norm(clean(name))
+            found = names.is_generic(name) and n not in self._exact and n not in self._short
+            if len(self._generic) < 200_000:
+                self._generic[name] = found
+        return found
 
     # --- resolution ----------------------------------------------------------------------
 

@@ -325,6 +325,17 @@ class Store:
         g = ox.NamedNode(graph)
         self._bulk_finish(g, triples, [ox.Quad(s, p, o, g) for s, p, o in triples if s == g])
 
+    def load_new_graph(self, graph: URIRef, body: bytes, head: bytes) -> None:
+        """A new graph built elsewhere (kgraph.batch), as N-Quads: its body by the bulk
+        loader, then `head`, the quads about the graph itself (see `_write_new_graph`)."""
+        nquads = ox.RdfFormat.N_QUADS
+        try:
+            self.ox.bulk_load(input=body, format=nquads)
+            self.ox.bulk_load(input=head, format=nquads)
+        except BaseException:
+            self.ox.remove_graph(ox.NamedNode(graph))
+            raise
+
     def unfinished_graphs(self) -> list[ox.NamedNode]:
         """Source graphs without their description: being written, or left by a kill."""
         prefix = str(ID["source/"])

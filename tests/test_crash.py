@@ -89,3 +89,59 @@ def test_sigkill_during_import_never_leaves_half_a_source(tmp_path: Path) -> Non
         graphs = {str(r["g"]) for r in store.select("SELECT DISTINCT ?g { GRAPH ?g {} }")}
         described = {str(r["g"]) for r in store.select("SELECT ?g { ?g a kg:Source }")}
     assert {g for g in graphs if "/id/source/" in g} == described
+
+
+def _running(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (a dead child nobody reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find workers")
+def test_sigkill_during_a_batch_leaves_whole_sources_and_no_workers(tmp_path: Path) -> None:
+    """A batch import's workers build files while the parent writes: killed part-way, every
+    source present is whole, and the workers end with their parent."""
+    store_dir = tmp_path / "store"
+    files = []
+    for n in range(6):
+        files.append(tmp_path / f"part{n}.csv")
+        write_compendium(files[-1], 400, seed=100 + n)
+    env = {**os.environ, "KGRAPH_LOCK_TIMEOUT": "20", "KGRAPH_WORKERS": "2"}
+    cmd = [sys.executable, "-m", "kgraph", "--store", str(store_dir), "import"]
+    proc = subprocess.Popen(
+        [*cmd, *map(str, files)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    workers: list[int] = []
+    deadline = time.monotonic() + 20
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        workers = [p for p in _children(proc.pid) if p != proc.pid]
+    time.sleep(1.5)  # some files written, others being built
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert workers, "the batch started no workers"
+    deadline = time.monotonic() + 15
+    while any(_running(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [p for p in workers if _running(p)]
+    assert not alive, "workers outlived their killed parent"
+    present = sources_are_whole(store_dir) if store_dir.exists() else []
+    done = subprocess.run([*map(str, [*cmd, *files])], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert sources_are_whole(store_dir) == sorted(f.name for f in files)
+    assert set(present) <= {f.name for f in files}

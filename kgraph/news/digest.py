@@ -54,6 +54,7 @@ _DATE_IN_TEXT = re.compile(
     r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"\d{4}")  # in every form of _DATE_IN_TEXT: a cheap test before it
 HEADLINE_MAX_CHARS = 220
 HEADLINE_MAX_WORDS = 32
 
@@ -286,7 +287,7 @@ def _date_of(text: str) -> PartialDate | None:
 
 def heading_date(text: str) -> PartialDate | None:
     """The date in a short heading line ("... from 28th January 2015", "Thursday 29 Jan 2015")."""
-    if len(text) > 160:
+    if len(text) > 160 or not _YEAR.search(text):
         return None
     m = _DATE_IN_TEXT.search(text)
     if not m:
@@ -295,7 +296,7 @@ def heading_date(text: str) -> PartialDate | None:
 
 
 def _is_bare_date(text: str) -> bool:
-    m = _DATE_IN_TEXT.search(text)
+    m = _DATE_IN_TEXT.search(text) if _YEAR.search(text) else None
     return bool(m) and len(text) - len(m.group(0)) <= 3
 
 

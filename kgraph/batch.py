@@ -1,0 +1,260 @@
+"""Several files in one import: each read and built in a worker process, written here.
+
+Reading a news digest or a compendium file, resolving its names and building its graph is
+Python work on one core; the store's bulk loader is quicker than that. So a batch of files
+is built by as many worker processes as the machine has cores, each file into N-Quads, and
+this process (the store's one writer) loads them in the order the files were given.
+
+What one import promises still holds per file: its own graph, all or nothing, the same
+triples, reports and errors as `kgraph.ingest.import_file`. A file is built here instead,
+by `import_file`, whenever a worker's answer could differ: a source imported before (the
+difference is written, or nothing when unchanged), a file whose bytes or path another file
+of the batch shares, one too large to hold whole (streamed instead), an importer not from
+the plugin registry, a file whose records are matched against the store (survey answers),
+and any file a worker could not build (a crash falls back, a user's error does not).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from kgraph.errors import KgraphError
+from kgraph.hookspecs import Importer, ImportOptions
+from kgraph.ingest import (
+    ImportReport,
+    NeedsStore,
+    Progress,
+    check_readable,
+    collector_paused,
+    complete,
+    existing_source,
+    import_file,
+    read_into,
+    sha256_of,
+    source_iri,
+)
+from kgraph.store import Store
+
+WORKERS_ENV = "KGRAPH_WORKERS"  # worker processes for a batch; 1 imports file after file
+MAX_BYTES = 16 << 20  # a larger file is streamed to the store by this process instead
+MAX_WORKERS = 8
+
+Outcome = ImportReport | KgraphError
+ProgressFor = Callable[[Path], contextlib.AbstractContextManager[Progress | None]]
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    importer: str
+    graph: str
+    sha: str
+
+
+@dataclass
+class _Built:
+    report: ImportReport
+    body: bytes  # N-Quads of the graph's content
+    head: bytes  # N-Quads about the graph itself (its kg:Source description), loaded last
+
+
+def worker_count(jobs: int, env: dict[str, str] | None = None) -> int:
+    """KGRAPH_WORKERS if set (1: no workers), else one per core the process may use."""
+    raw = (env if env is not None else os.environ).get(WORKERS_ENV, "").strip()
+    if raw:
+        try:
+            wanted = int(raw)
+        except ValueError:
+            raise KgraphError(f"{WORKERS_ENV}={raw!r}: not a whole number") from None
+        if wanted < 1:
+            raise KgraphError(f"{WORKERS_ENV}={raw!r}: must be 1 or more")
+    else:
+        try:
+            wanted = len(os.sched_getaffinity(0))
+        except AttributeError:  # not on Linux
+            wanted = os.cpu_count() or 1
+        wanted = min(wanted, MAX_WORKERS)
+    return max(1, min(wanted, jobs))
+
+
+def import_files(
+    store: Store,
+    files: Sequence[tuple[Path, Importer]],
+    options: ImportOptions,
+    *,
+    force: bool = False,
+    rejects_dir: Path | None = None,
+    progress_for: ProgressFor | None = None,
+    workers: int | None = 1,
+) -> Iterator[tuple[Path, Outcome]]:
+    """Each file's report, or its one-line error, in the order given, as each is written.
+
+    `workers`: processes building files at once; None for KGRAPH_WORKERS, else one per
+    core (as `kgraph import` does). Workers are started by spawning Python afresh, which
+    imports the caller's main module again: a script asking for more than one must keep
+    its work under `if __name__ == "__main__":`. Files not yet yielded when the caller
+    stops iterating are not written.
+    """
+    plan = _plan(store, files)
+    count = worker_count(len(plan)) if workers is None else max(1, min(workers, len(plan)))
+    if count < 2:
+        for path, importer in files:
+            yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
+        return
+    context = multiprocessing.get_context("spawn")  # the store's RocksDB is not fork-safe
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_warm_up)
+    try:
+        waiting = iter(plan.values())
+        running: dict[Path, Future] = {}
+
+        def top_up() -> None:  # a few built graphs ahead of the writer, not all of them
+            while len(running) < 2 * count:
+                job = next(waiting, None)
+                if job is None:
+                    return
+                running[job.path] = pool.submit(_build, job, options, rejects_dir)
+
+        for path, importer in files:
+            top_up()
+            future = running.pop(path, None)
+            built = None
+            if future is not None:
+                try:
+                    built = future.result()
+                except KgraphError as exc:  # the file's own error, as import_file gives it
+                    yield path, exc
+                    continue
+                except Exception:  # a worker that died: the file is built here instead
+                    built = None
+            if built is None or not _still_new(store, plan[path]):
+                yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
+                continue
+            try:
+                store.load_new_graph(built.report.source, built.body, built.head)
+            except KgraphError as exc:
+                yield path, exc
+                continue
+            yield path, built.report
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _alone(
+    store: Store,
+    path: Path,
+    importer: Importer,
+    options: ImportOptions,
+    force: bool,
+    rejects_dir: Path | None,
+    progress_for: ProgressFor | None,
+) -> Outcome:
+    with progress_for(path) if progress_for else contextlib.nullcontext() as progress:
+        try:
+            return import_file(
+                store,
+                path,
+                importer,
+                options,
+                force=force,
+                rejects_dir=rejects_dir,
+                progress=progress,
+            )
+        except KgraphError as exc:
+            return exc
+
+
+def _plan(store: Store, files: Sequence[tuple[Path, Importer]]) -> dict[Path, _Job]:
+    """The files a worker may build: new sources, each once, of registry importers."""
+    if not isinstance(store, Store) or len(files) < 2:
+        return {}
+    from kgraph.plugins import registry
+
+    known = registry()
+    plan: dict[Path, _Job] = {}
+    seen_sha: set[str] = set()
+    seen_graph: set[URIRef] = set()
+    for path, importer in files:
+        try:
+            check_readable(path)
+            size, sha = path.stat().st_size, sha256_of(path)
+        except (KgraphError, OSError):
+            continue  # import_file reports it
+        graph = source_iri(path)
+        shared = sha in seen_sha or graph in seen_graph  # the later one finds the earlier
+        seen_sha.add(sha)
+        seen_graph.add(graph)
+        if shared or size > MAX_BYTES or known.importers.get(importer.name) is not importer:
+            continue
+        if existing_source(store, path, sha) is None and not store.has_graph(graph):
+            plan[path] = _Job(path, importer.name, str(graph), sha)
+    return plan
+
+
+def _still_new(store: Store, job: _Job) -> bool:
+    """Whether the store is still as planned for this file (nothing else wrote its source)."""
+    return existing_source(store, job.path, job.sha) is None and not store.has_graph(
+        URIRef(job.graph)
+    )
+
+
+def _warm_up() -> None:
+    """Load the plugins and the register once per worker, before its first file; and end
+    the worker with its parent (killed parents leave no orphans working on)."""
+    from kgraph.plugins import registry
+    from kgraph.resolve import Resolver
+
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
+    registry()
+    Resolver.default()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
+
+
+def _build(job: _Job, options: ImportOptions, rejects_dir: Path | None) -> _Built | None:
+    """In a worker: the file's graph as N-Quads, or None when it needs the store."""
+    from kgraph.plugins import registry
+    from kgraph.resolve import Resolver
+    from kgraph.triples import SourceGraph
+
+    importer = registry().get(job.importer)
+    graph = URIRef(job.graph)
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    report = ImportReport(path=job.path, source=graph, importer=importer.name)
+    out = SourceGraph(graph)
+    with collector_paused():
+        try:
+            for _ in read_into(
+                out, None, job.path, importer, options, Resolver.default(), report, None
+            ):
+                pass
+        except NeedsStore:
+            return None
+        complete(
+            job.path, importer, out, report, job.sha, started, rejects_dir, strict=options.strict
+        )
+        g = ox.NamedNode(job.graph)
+        nquads = ox.RdfFormat.N_QUADS
+        body = ox.serialize(
+            (ox.Quad(s, p, o, g) for s, p, o in out.triples if s != g), format=nquads
+        )
+        head = ox.serialize(
+            (ox.Quad(s, p, o, g) for s, p, o in out.triples if s == g), format=nquads
+        )
+    report.triples = len(out.triples)
+    return _Built(report, body, head)

@@ -1,0 +1,153 @@
+"""Several files in one import: built by worker processes, written in order, each file's
+outcome exactly what importing it alone gives."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kgraph.batch import import_files, worker_count
+from kgraph.errors import BadInput, KgraphError, StrictRejects
+from kgraph.hookspecs import ImportOptions
+from kgraph.ingest import ImportReport
+from kgraph.plugins import registry
+from kgraph.store import Store
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parents[1] / "data" / "sample"
+
+
+def _quads(store_dir: Path) -> list[str]:
+    """The store's quads without the import times (which differ run to run)."""
+    with Store.open(store_dir) as store:
+        return sorted(
+            str(q)
+            for q in store.ox
+            if not any(w in str(q.predicate) for w in ("AtTime", "importedAt"))
+        )
+
+
+def _run(store_dir: Path, files: list[Path], workers: int, **kw) -> list[tuple[Path, object]]:
+    reg = registry()
+    jobs = [(path, reg.choose(path)) for path in files]
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.ensure_ontology()
+        return list(import_files(store, jobs, ImportOptions(**kw), workers=workers))
+
+
+def _summary(outcomes: list[tuple[Path, object]]) -> list[tuple[str, object]]:
+    out = []
+    for path, o in outcomes:
+        if isinstance(o, ImportReport):
+            out.append((path.name, (o.records, len(o.rejects), o.triples, o.unchanged, o.review)))
+        else:
+            out.append((path.name, (type(o).__name__, str(o))))
+    return out
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> list[Path]:
+    """News of two shapes, a compendium, a survey (linked to what came before), a file with
+    no good record and a copy of the first file's bytes under another name."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = [
+        DATA / "news" / "weekly_digest.txt",
+        DATA / "news" / "article.txt",
+        SAMPLE / "compendium.csv",
+        DATA / "survey" / "improved_services.csv",
+        DATA / "news" / "table_like.txt",
+    ]
+    copies = [Path(shutil.copy(f, folder / f.name)) for f in files]
+    empty = folder / "empty.csv"  # a compendium whose one row names one partner
+    empty.write_text(
+        "Project Title,Lead Body,Partner Bodies,Start\nAlone,Merton,,2011\n", encoding="utf-8"
+    )
+    twin = folder / "digest-again.txt"
+    twin.write_bytes(copies[0].read_bytes())
+    return [*copies[:3], empty, *copies[3:], twin]
+
+
+def test_workers_give_what_one_file_after_another_gives(tmp_path: Path, inputs) -> None:
+    serial = _run(tmp_path / "serial", inputs, workers=1)
+    parallel = _run(tmp_path / "parallel", inputs, workers=2)
+    assert [p for p, _ in parallel] == inputs  # in the order given
+    assert _summary(parallel) == _summary(serial)
+    assert _quads(tmp_path / "parallel") == _quads(tmp_path / "serial")
+    outcome = dict(_summary(parallel))
+    assert outcome["empty.csv"][0] == "BadInput"
+    assert outcome["digest-again.txt"][3] is True  # the same bytes: unchanged
+    assert outcome["weekly_digest.txt"][0] > 0
+
+
+def test_a_second_batch_changes_nothing(tmp_path: Path, inputs) -> None:
+    store_dir = tmp_path / "store"
+    _run(store_dir, inputs, workers=2)
+    before = _quads(store_dir)
+    again = _run(store_dir, inputs, workers=2)
+    assert all(o.unchanged for _, o in again if isinstance(o, ImportReport))
+    assert _quads(store_dir) == before
+
+
+def test_strict_rejects_in_a_worker_import_nothing_of_that_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Project Title,Lead Body,Partner Bodies,Start\n"
+        "Shared legal,Merton,Sutton,2011\n"
+        "No partners,Merton,,2012\n",
+        encoding="utf-8",
+    )
+    good = Path(shutil.copy(SAMPLE / "compendium.csv", tmp_path / "good.csv"))
+    outcomes = dict(_run(tmp_path / "store", [bad, good], workers=2, strict=True))
+    assert isinstance(outcomes[bad], StrictRejects)
+    assert "bad.csv" in str(outcomes[bad]) and "--strict" in str(outcomes[bad])
+    assert isinstance(outcomes[good], ImportReport) and outcomes[good].records > 0
+    with Store.open(tmp_path / "store") as store:
+        files = {str(r["f"]) for r in store.select("SELECT ?f WHERE { ?s kg:fileName ?f }")}
+    assert files == {"good.csv"}
+
+
+def test_cli_imports_a_batch_with_workers(kg, tmp_path: Path, inputs, monkeypatch) -> None:
+    monkeypatch.setenv("KGRAPH_WORKERS", "2")
+    result = kg("import", *map(str, inputs))
+    assert result.exit_code == 1  # the empty file failed, the others were imported
+    assert "1 of 7 files failed; the others were imported" in result.output
+    reported = [line.split(":")[0] for line in result.stdout.splitlines() if ": " in line]
+    assert reported == [str(p) for p in inputs if p.name != "empty.csv"]
+
+
+def test_worker_count_from_the_environment() -> None:
+    assert worker_count(5, {"KGRAPH_WORKERS": "3"}) == 3
+    assert worker_count(2, {"KGRAPH_WORKERS": "3"}) == 2  # no more workers than files
+    assert worker_count(0, {}) == 1
+    assert 1 <= worker_count(100, {}) <= 8
+    for bad in ("two", "0", "-1"):
+        with pytest.raises(KgraphError, match="KGRAPH_WORKERS"):
+            worker_count(4, {"KGRAPH_WORKERS": bad})
+
+
+def test_a_file_error_crosses_from_a_worker_whole() -> None:
+    rebuild, args = BadInput("a.csv", "no header", line=3, field="title").__reduce__()
+    err = rebuild(*args)  # what unpickling it in the parent does
+    assert isinstance(err, BadInput)
+    assert (err.path, err.why, err.line, err.field) == ("a.csv", "no header", 3, "title")
+    assert str(err) == "a.csv:3: title: no header"
+
+
+def test_the_plan_leaves_to_this_process_what_a_worker_could_get_wrong(
+    tmp_path: Path, inputs
+) -> None:
+    from kgraph.batch import _plan
+
+    reg = registry()
+    jobs = [(path, reg.choose(path)) for path in inputs]
+    with Store.open(tmp_path / "store", write=True, create=True) as store:
+        planned = {p.name for p in _plan(store, jobs)}
+        # the twin of the first file is left to find the first one's source
+        assert "digest-again.txt" not in planned
+        assert {"weekly_digest.txt", "article.txt", "compendium.csv"} <= planned
+        list(import_files(store, jobs[:1], ImportOptions()))
+        # a source imported before is re-imported here (its difference, or nothing)
+        assert "weekly_digest.txt" not in {p.name for p in _plan(store, jobs)}
