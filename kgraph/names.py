@@ -217,6 +217,8 @@ def clean(name: str) -> str:
 
 def fold(text: str) -> str:
     """Accents off (Môn -> Mon), typographic apostrophes and dashes made plain."""
+    if text.isascii():  # nothing to fold
+        return text
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-")
@@ -231,11 +233,17 @@ def norm(text: str) -> str:
     """The comparison key: folded, lower case, "&" -> "and", punctuation -> spaces, no "the"."""
     text = fold(text).casefold().replace("&", " and ").replace("+", " and ")
     text = _INVERTED.sub(r"\2 of \1", text.strip())  # ONS "Bristol, City of"
-    text = re.sub(r"['`]", "", text)  # King's -> kings
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    text = re.sub(r"\bsaint\b", "st", text)
-    text = re.sub(r"^the\s+", "", text)
+    text = _APOSTROPHES.sub("", text)  # King's -> kings
+    text = _NOT_WORD.sub(" ", text).strip()
+    text = _SAINT.sub("st", text)
+    text = _THE.sub("", text)
     return text
+
+
+_APOSTROPHES = re.compile(r"['`]")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+_SAINT = re.compile(r"\bsaint\b")
+_THE = re.compile(r"^the\s+")
 
 
 def _by_word(designators: dict[str, tuple[str, ...]], at: int) -> dict[str, dict]:

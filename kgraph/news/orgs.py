@@ -516,6 +516,8 @@ class OrgFinder:
         return []
 
     def _inside_pass(self, sentence, toks, element, regions, register_only) -> list[Mention]:
+        if not any(toks[x][0].lower() in _DESIGNATOR_WORDS for x in element):
+            return []  # a name inside ends with a designator word
         out: list[Mention] = []
         s = 0
         while s < len(element):
