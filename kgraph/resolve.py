@@ -502,10 +502,10 @@ def is_generic(name: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _default_resolver() -> Resolver:
-    return Resolver.from_csv(_register_path())
+    return Resolver.from_csv(register_path())
 
 
-def _register_path() -> Path:
+def register_path() -> Path:
     """The packaged register (kgraph.data), or the checkout's data/ before packaging."""
     try:
         from importlib.resources import files

@@ -97,13 +97,16 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record | Reject]:
     """Yield one PartnershipRecord or Reject per data row; BadInput if the file is unusable."""
     path = Path(path)
     name = str(path)
-    csv.field_size_limit(2**31 - 1)
-    table = open_table(path, options)
+    limit = csv.field_size_limit(2**31 - 1)  # a whole description in one cell is data
     try:
-        cols = _columns(name, table, options)
-        yield from rows.records(name, table, cols)
+        table = open_table(path, options)
+        try:
+            cols = _columns(name, table, options)
+            yield from rows.records(name, table, cols)
+        finally:
+            table.close()
     finally:
-        table.close()
+        csv.field_size_limit(limit)  # the caller's process keeps its own limit
 
 
 def detect(path: Path) -> int:

@@ -232,35 +232,40 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record | Reject]:
     """Yield the SurveyRecord, then an ObservationRecord or Reject per answer."""
     path = Path(path)
     name = str(path)
-    csv.field_size_limit(2**31 - 1)
-    header, rows, notes = read_table(path, options)
-    if not rows:
-        raise BadInput(name, "no responses (only a header row)")
-    q, bound, more = questionnaire(path, options, header, rows)
-    questions = {x.id: SurveyQuestion(x.id, x.text, x.measure, x.scale.kind) for x in q.questions}
-    date = None
-    if q.date:
-        try:
-            date = to_partial_date(q.date)
-        except ValueError as exc:
-            raise BadInput(str(q.path), str(exc), field="survey.date") from None
-    components = tuple(
-        c
-        for c in ("respondent", "respondent_id", "period", "partnership", "region", "org_type")
-        if c in bound.index
-    )
-    notes += more
-    yield from _records(name, header, rows, q, bound, questions, notes)
-    yield SurveyRecord(  # last, so that it carries the notes reading the rows made
-        key=q.id,
-        title=q.title,
-        origin=Origin(name),
-        questions=tuple(questions.values()),
-        description=q.description,
-        date=date,
-        components=components,
-        notes=tuple(notes),
-    )
+    limit = csv.field_size_limit(2**31 - 1)  # a long free-text answer is data
+    try:
+        header, rows, notes = read_table(path, options)
+        if not rows:
+            raise BadInput(name, "no responses (only a header row)")
+        q, bound, more = questionnaire(path, options, header, rows)
+        questions = {
+            x.id: SurveyQuestion(x.id, x.text, x.measure, x.scale.kind) for x in q.questions
+        }
+        date = None
+        if q.date:
+            try:
+                date = to_partial_date(q.date)
+            except ValueError as exc:
+                raise BadInput(str(q.path), str(exc), field="survey.date") from None
+        components = tuple(
+            c
+            for c in ("respondent", "respondent_id", "period", "partnership", "region", "org_type")
+            if c in bound.index
+        )
+        notes += more
+        yield from _records(name, header, rows, q, bound, questions, notes)
+        yield SurveyRecord(  # last, so that it carries the notes reading the rows made
+            key=q.id,
+            title=q.title,
+            origin=Origin(name),
+            questions=tuple(questions.values()),
+            description=q.description,
+            date=date,
+            components=components,
+            notes=tuple(notes),
+        )
+    finally:
+        csv.field_size_limit(limit)  # the caller's process keeps its own limit
 
 
 def _records(

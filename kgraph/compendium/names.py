@@ -40,10 +40,10 @@ def _name_key(text: str) -> str:
 def register_names() -> frozenset[str]:
     """Keys (`_name_key`) of every name, short name and alias in the authority register,
     when it can be found (kgraph.data, or data/ in a checkout), plus a few built in."""
-    from kgraph.resolve import _register_path  # the register the resolver reads
+    from kgraph.resolve import register_path  # the register the resolver reads
 
     names = set(_COMMA_NAMES)
-    path = _register_path()
+    path = register_path()
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):

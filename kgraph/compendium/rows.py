@@ -201,8 +201,9 @@ def _grouped(singles: list[_OneMember], rows: int) -> Iterator[Record | Reject]:
 
 
 def _merge(records: list[PartnershipRecord]) -> PartnershipRecord | None:
-    """One partnership from its membership rows: every member, the earliest start, the
-    latest end (open if any row is open), the first row's other fields."""
+    """One partnership from its membership rows: every member, service area and outcome,
+    the earliest start, the latest end (open if any row is open), the first row's other
+    fields (title, kind, identifier, ...)."""
     first = records[0]
     members: dict[tuple[str, str | None], OrgRef] = {}
     for rec in records:

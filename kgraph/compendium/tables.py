@@ -141,7 +141,7 @@ def pick_header(
 
 
 def _table_from_rows(
-    path: str, rows: Iterator[tuple[int, list[Any]]], mapping: dict[str, str], ragged: bool
+    rows: Iterator[tuple[int, list[Any]]], mapping: dict[str, str], ragged: bool
 ) -> Table | None:
     candidates: list[tuple[int, list[Any]]] = []
     for number, cells in rows:
@@ -215,7 +215,7 @@ def _csv_table(path: Path, options: ImportOptions) -> Table:
             ) from None  # fmt: skip
 
     try:
-        table = _table_from_rows(name, rows(), options.mapping, ragged=True)
+        table = _table_from_rows(rows(), options.mapping, ragged=True)
     except BaseException:
         fh.close()
         raise
@@ -270,7 +270,7 @@ def xlsx_table(path: Path, options: ImportOptions) -> Table:
         for ws in sheets:
             if hasattr(ws, "reset_dimensions"):
                 ws.reset_dimensions()  # some writers record a wrong sheet size
-            table = _table_from_rows(name, _sheet_rows(name, ws), options.mapping, False)
+            table = _table_from_rows(_sheet_rows(name, ws), options.mapping, False)
             if table is None:
                 continue
             try:

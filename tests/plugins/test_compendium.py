@@ -784,3 +784,21 @@ def test_wide_file_rows_naming_one_organisation_are_not_merged(tmp_path: Path) -
     items = read_all(write(tmp_path, "wide.csv", text))
     assert len([r for r in items if isinstance(r, PartnershipRecord)]) == 3
     assert sorted(r.origin.line for r in items if isinstance(r, Reject)) == [5, 6]
+
+
+def test_reading_leaves_the_callers_csv_field_limit_as_it_was(tmp_path: Path) -> None:
+    """A cell over csv's own limit is one row's reject (not a failed file), and the
+    process's csv limit is as the caller left it."""
+    import csv
+
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "Project Title,Lead Body,Partner Bodies,Description\n"
+        f'Shared,Merton,Sutton,"{"x" * 300_000}"\nLegal,Merton,Kingston,short\n',
+        encoding="utf-8",
+    )
+    before = csv.field_size_limit()
+    got = list(read(path, ImportOptions()))
+    assert "cell too long (300000 characters)" in str(got[0])
+    assert [r.title for r in got[1:]] == ["Legal"]
+    assert csv.field_size_limit() == before
