@@ -238,6 +238,8 @@ def _head(toks: list[tuple[str, int, int]], element: list[int]) -> tuple[int, bo
     for p in range(1, len(element) - 1):
         if toks[element[p]][0] in _HEAD_LINKS:
             people = all(toks[x][0].lower() in _PEOPLE for x in element[:p])
+            if toks[element[p + 1]][0] == "the" and p + 2 < len(element):
+                p += 1  # "Leader of the West Midlands Combined Authority"
             return element[p + 1], people
     return None
 
@@ -360,6 +362,9 @@ class OrgFinder:
             while j < n:
                 t = toks[j][0]
                 low = t.lower()
+                if low == "of" and j + 2 < n and toks[j + 1][0] == "the" and _cap(toks[j + 2][0]):
+                    j += 2  # "University of the West of England": one name, not two
+                    continue
                 if _cap(t) or (
                     (low in _INTERNAL or low in _JOINERS)
                     and j + 1 < n

@@ -135,3 +135,18 @@ def test_the_finder_leaves_near_misses_to_the_import() -> None:
     ]
     res = Resolver.default().resolve("Swanseaa Council")
     assert res.near_miss is not None and res.near_miss.name == "City and County of Swansea Council"
+
+
+def test_of_the_inside_a_name_keeps_the_name_whole(finder: OrgFinder) -> None:
+    """ "University of the West of England" is a university, not the West of England
+    Combined Authority its last words name; "Leader of the X" still names X."""
+    assert found(finder, "Bath Council and the University of the West of England agreed.") == [
+        ("Bath and North East Somerset Council", True),
+        ("University of the West of England", False),
+    ]
+    assert found(finder, "The Council of the Isles of Scilly will share a chief executive.") == [
+        ("Council of the Isles of Scilly", True)
+    ]
+    assert found(finder, "Leaders of the West Midlands Combined Authority met on Friday.") == [
+        ("West Midlands Combined Authority", True)
+    ]
