@@ -54,7 +54,8 @@ PROVENANCE_FIELDS = ("Source repo", "Repo", "Commit", "commit", "Licence")
 def read(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh, delimiter=delimiter))
-    return [{k.strip(): (v or "").strip() for k, v in r.items() if k} for r in rows]
+    # whitespace runs made one space: the reference writes "North Somerset  Council"
+    return [{k.strip(): " ".join((v or "").split()) for k, v in r.items() if k} for r in rows]
 
 
 def iso(value: str, last: bool = False) -> str:
