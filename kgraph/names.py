@@ -397,7 +397,8 @@ _PATTERNS: tuple[tuple[str, str, str], ...] = (
     (rf"^({_CONTRACTORS})\b", "company", ""),
     (
         r"\bcitizens advice\b|\bhousing association\b|\b(charity|charitable|cic|foundation)\b"
-        r"|\bcommunity interest company\b|\bvoluntary\b|\btrust$|\btrust\b",
+        r"|\bcommunity interest company\b|\bvoluntary\b|\btrust$|\btrust\b"
+        r"|\bfood ?banks?$|\bcredit union$|\bhospice$|\bcarers (centre|center)$",
         "third-sector",
         "",
     ),

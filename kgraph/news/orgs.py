@@ -198,6 +198,18 @@ _FORM_WORDS = frozenset(
         "shared",
         "partnership",
         "company's",
+        # forms of voluntary bodies ("Food Bank" alone is a kind of body, not one)
+        "food",
+        "bank",
+        "banks",
+        "foodbank",
+        "foodbanks",
+        "credit",
+        "union",
+        "hospice",
+        "carers",
+        "centre",
+        "center",
     ]
 )
 

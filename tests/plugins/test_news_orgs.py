@@ -150,3 +150,19 @@ def test_of_the_inside_a_name_keeps_the_name_whole(finder: OrgFinder) -> None:
     assert found(finder, "Leaders of the West Midlands Combined Authority met on Friday.") == [
         ("West Midlands Combined Authority", True)
     ]
+
+
+def test_voluntary_bodies_are_found_by_their_form(finder: OrgFinder) -> None:
+    """Digests name food banks, credit unions and hospices beside councils; the form alone
+    ("Food Bank use rises") names no body."""
+    assert found(finder, "Hull City Council and Goole Food Bank form a partnership.") == [
+        ("Hull City Council", True),
+        ("Goole Food Bank", False),
+    ]
+    assert found(finder, "Leeds City Council and Otley Credit Union agree to work together.") == [
+        ("Leeds City Council", True),
+        ("Otley Credit Union", False),
+    ]
+    assert found(finder, "Food Bank use rises as councils share costs.") == []
+    kinds = {m.org.kind for m in finder.find("Wrenford Hospice and Ashby Carers Centre merge.")}
+    assert kinds == {"third-sector"}
