@@ -321,11 +321,23 @@ def _per(text: str, start: int, end: int) -> tuple[str | None, int]:
     return None, end
 
 
+# Every match of _MONEY holds a digit or "million"/"billion", at most this many characters
+# after its start (qualifier, currency and number words, written with single spaces as
+# clean_text leaves them): searching from there finds the same match as from far before,
+# without trying the long pattern at every position of a sentence (tests/test_values.py).
+_CORE = re.compile(r"\d|million|billion", re.IGNORECASE)
+_LEAD = 80
+
+
 def _scan(text: str, *, sentence: bool):
-    """(marked, Money or ValueError) for each candidate amount, left to right."""
+    """(marked, Money or ValueError) for each candidate amount, left to right; `text` as
+    clean_text gives it."""
     pos = 0
     while True:
-        m = _MONEY.search(text, pos)
+        core = _CORE.search(text, pos)
+        if core is None:
+            return
+        m = _MONEY.search(text, max(pos, core.start() - _LEAD))
         if m is None:
             return
         if not (m.group("num") or m.group("words")):

@@ -252,3 +252,47 @@ def test_clean_text_can_keep_line_breaks() -> None:
     text = " Blaenau  Gwent \r\n\r\n Newport\rTorfaen\n"
     assert clean_text(text, keep_newlines=True) == "Blaenau Gwent\nNewport\nTorfaen"
     assert clean_text(text) == "Blaenau Gwent Newport Torfaen"
+
+
+def _scan_everywhere(text: str, *, sentence: bool) -> list:
+    """The scan as it was: the full money pattern tried from every position."""
+    from kgraph import values
+
+    out, pos = [], 0
+    while True:
+        m = values._MONEY.search(text, pos)
+        if m is None:
+            return out
+        if not (m.group("num") or m.group("words")):
+            pos = m.end() if m.end() > pos else pos + 1
+            continue
+        marked = bool(m.group("cur") or m.group("pounds"))
+        try:
+            money, stop = values._from_match(text, m, sentence=sentence)
+        except ValueError as exc:
+            out.append((marked, str(exc)))
+            pos = max(m.end(), pos + 1)
+            continue
+        if money is not None:
+            out.append((marked, money))
+        pos = max(stop, pos + 1)
+
+
+def test_money_scan_from_the_nearest_figure_finds_what_a_full_scan_finds() -> None:
+    from kgraph import values
+
+    longest_words = "three-quarters of an "
+    bound = max(map(len, values._QUALIFIERS)) + 1 + len("GBP ") + len(longest_words) + 1
+    assert bound < values._LEAD, "a qualifier grew: raise values._LEAD"
+    fills = ["", "The councils said ", "Savings of nearly 40% and ", "In 2019-20, "]
+    figures = ("3.5m", "1,200,000 pounds", "half a million pounds", "5 - 10m")
+    amounts = [
+        f"{q} {c}{n}" for q in [*values._QUALIFIERS, ""] for c in ("£", "GBP ", "") for n in figures
+    ]
+    for fill in fills:
+        for amount in amounts:
+            text = values.clean_text(f"{fill}{amount} a year, from 2020 to 2024.")
+            for sentence in (True, False):
+                got = [(marked, x if isinstance(x, values.Money) else str(x))
+                       for marked, x in values._scan(text, sentence=sentence)]  # fmt: skip
+                assert got == _scan_everywhere(text, sentence=sentence), text
