@@ -124,6 +124,8 @@ class Resolver:
         self._cache: dict[tuple, Resolution | tuple[dict[str, bool], str, tuple[str, ...]]] = {}
         self._near_cache: dict[tuple[str, str | None], Organisation | None] = {}
         self._generic: dict[str, bool] = {}  # name -> is_generic (asked for every mention)
+        # a view's (without_near_misses) source's cache, which it reads and adds to
+        self._shared = self._cache
         self._near_indexes: dict[str, _NearIndex] = {}
         for org in orgs:
             self._add(org)
@@ -186,6 +188,7 @@ class Resolver:
         finder trying every run of capitalised words in a sentence."""
         view = copy.copy(self)
         view._cache = {}
+        view._shared = self._cache  # answers that no near-miss search makes are the same
         view._near_miss = _no_near_miss  # type: ignore[method-assign]
         return view
 
@@ -239,11 +242,15 @@ class Resolver:
         # the name's candidates do not depend on the date or region (only the choice
         # among several does), so they are memoised apart: a source repeats a name on
         # many rows, each with its own date
-        found = self._cache.get((name, code))
+        key = (name, code)
+        found = self._cache.get(key) or self._shared.get(key)
         if found is None:
             found = self._candidates(name, code)
             if len(self._cache) < 200_000:
-                self._cache[(name, code)] = found
+                self._cache[key] = found
+            shared = self._shared
+            if shared is not self._cache and len(shared) < 200_000 and _near_miss_free(found):
+                shared[key] = found
         if isinstance(found, Resolution):
             return found
         candidates, status, subtypes = found
@@ -256,7 +263,7 @@ class Resolver:
         only: an unknown name's typing and IRI are the dear part of resolving it."""
         if not isinstance(name, str) or not clean(name):
             return None
-        found = self._cache.get((name, None))
+        found = self._cache.get((name, None)) or self._shared.get((name, None))
         if found is None:
             key = (name, None, "registered")
             found = self._cache.get(key, _NOT_CACHED)
@@ -441,6 +448,17 @@ class Resolver:
 
 def _no_near_miss(n: str, hint: str | None) -> None:
     return None
+
+
+def _near_miss_free(found: object) -> bool:
+    """Whether an answer is the same with and without the search for a near miss (which
+    only a new organisation of a kind in _NEAR_KINDS gets)."""
+    return not (
+        isinstance(found, Resolution)
+        and not found.org.in_register
+        and not found.ambiguous
+        and found.org.kind in _NEAR_KINDS
+    )
 
 
 class _NearIndex:
