@@ -257,7 +257,7 @@ def _head(toks: list[tuple[str, int, int]], element: list[int]) -> tuple[int, bo
 
 
 def _cap(tok: str) -> bool:
-    return tok[:1].isupper() or (tok[:1].isdigit() and False)
+    return tok[:1].isupper()
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -483,8 +483,9 @@ class OrgFinder:
                     ):
                         m = trimmed
                 if m is not None and not m.org.in_register and len(elements[a]) > 2:
-                    inner = self._inside(sentence, toks, elements[a], regions)
-                    if any(x.org.in_register for x in inner):
+                    # register names only (the pass for others could find none of them)
+                    inner = self._inside_pass(sentence, toks, elements[a], regions, True)
+                    if inner:
                         m = inner[0]  # "Leader of Swansea Council"
                 if m is not None:
                     hit = (m, b)
