@@ -33,6 +33,9 @@ ENV_STORE = "KGRAPH_STORE"
 ENV_LOCK_TIMEOUT = "KGRAPH_LOCK_TIMEOUT"
 LOCK_FILE = "kgraph.lock"
 XSD_STRING = str(XSD.string)
+# N-Quads of fewer bytes than this are well under the million quads the bulk loader ingests
+# as one batch (atomically across its indexes), however short the quads
+ONE_BATCH_BYTES = 32 << 20
 BULK_MIN = 5000  # below this many quads one transaction is as quick as the bulk loader
 PIPELINED = 1_500_000  # triples of a new graph streamed as N-Quads chunks (stream_new_graph)
 FIRST_CHUNK = 50_000  # the first of those chunks; each next one is twice as large
@@ -330,6 +333,9 @@ class Store:
         loader, then `head`, the quads about the graph itself (see `_write_new_graph`)."""
         nquads = ox.RdfFormat.N_QUADS
         try:
+            if len(body) < ONE_BATCH_BYTES:  # one batch of the loader: ingested at once
+                self.ox.bulk_load(input=body + head, format=nquads)
+                return
             self.ox.bulk_load(input=body, format=nquads)
             self.ox.bulk_load(input=head, format=nquads)
         except BaseException:
