@@ -18,11 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +42,7 @@ from kgraph.ingest import (
     source_iri,
 )
 from kgraph.store import Store
+from kgraph.workers import Workers
 
 WORKERS_ENV = "KGRAPH_WORKERS"  # worker processes for a batch; 1 imports file after file
 MAX_BYTES = 16 << 20  # a larger file is streamed to the store by this process instead
@@ -112,31 +110,16 @@ def import_files(
         for path, importer in files:
             yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
         return
-    context = multiprocessing.get_context("spawn")  # the store's RocksDB is not fork-safe
-    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_warm_up)
-    try:
-        waiting = iter(plan.values())
-        running: dict[Path, Future] = {}
-
-        def top_up() -> None:  # a few built graphs ahead of the writer, not all of them
-            while len(running) < 2 * count:
-                job = next(waiting, None)
-                if job is None:
-                    return
-                running[job.path] = pool.submit(_build, job, options, rejects_dir)
-
+    with Workers(count, _build, setup=_warm_up) as workers:
+        workers.feed((job.path, (job, options, rejects_dir)) for job in plan.values())
         for path, importer in files:
-            top_up()
-            future = running.pop(path, None)
             built = None
-            if future is not None:
-                try:
-                    built = future.result()
-                except KgraphError as exc:  # the file's own error, as import_file gives it
-                    yield path, exc
+            if path in plan:
+                kind, value = workers.result(path, ahead=2 * count)
+                if kind == "error":  # the file's own error, as import_file gives it
+                    yield path, value
                     continue
-                except Exception:  # a worker that died: the file is built here instead
-                    built = None
+                built = value if kind == "ok" else None  # else built here instead
             if built is None or not _still_new(store, plan[path]):
                 yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
                 continue
@@ -146,8 +129,6 @@ def import_files(
                 yield path, exc
                 continue
             yield path, built.report
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _alone(
@@ -209,21 +190,13 @@ def _still_new(store: Store, job: _Job) -> bool:
 
 
 def _warm_up() -> None:
-    """Load the plugins and the register once per worker, before its first file; and end
-    the worker with its parent (killed parents leave no orphans working on)."""
+    """Load the plugins and the register once per worker, before its first file. (A worker
+    whose parent is killed ends when it next asks for work: its end of the pipe is closed.)"""
     from kgraph.plugins import registry
     from kgraph.resolve import Resolver
 
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_after, args=(parent,), daemon=True).start()
     registry()
     Resolver.default()
-
-
-def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
-    parent.join()
-    os._exit(1)
 
 
 def _build(job: _Job, options: ImportOptions, rejects_dir: Path | None) -> _Built | None:

@@ -151,3 +151,44 @@ def test_the_plan_leaves_to_this_process_what_a_worker_could_get_wrong(
         list(import_files(store, jobs[:1], ImportOptions()))
         # a source imported before is re-imported here (its difference, or nothing)
         assert "weekly_digest.txt" not in {p.name for p in _plan(store, jobs)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find workers")
+def test_a_worker_that_dies_leaves_its_files_to_the_command(tmp_path: Path, inputs) -> None:
+    """A worker killed mid-batch (out of memory, a signal) costs time, not files: what it
+    had, and every file after, is built by the importing process itself."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def workers() -> list[int]:
+        me, found = os.getpid(), []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == me and "spawn_main" in (stat.parent / "cmdline").read_text():
+                found.append(int(stat.parent.name))
+        return found
+
+    killed: list[int] = []
+
+    def kill_one() -> None:
+        deadline = time.monotonic() + 20
+        while not killed and time.monotonic() < deadline:
+            for pid in workers():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                break
+            time.sleep(0.01)
+
+    serial = _run(tmp_path / "serial", inputs, workers=1)
+    killer = threading.Thread(target=kill_one)
+    killer.start()
+    parallel = _run(tmp_path / "parallel", inputs, workers=2)
+    killer.join()
+    assert killed, "no worker was seen to kill"
+    assert _summary(parallel) == _summary(serial)
+    assert _quads(tmp_path / "parallel") == _quads(tmp_path / "serial")

@@ -1,0 +1,133 @@
+"""Worker processes, each with a pipe of its own: one job at a time, results by key.
+
+concurrent.futures' process pool shares one queue between its workers; on Python 3.11 a
+worker killed while another was sending a large result left the pool joining a worker
+that could never finish sending (a hang, found by tests/test_batch.py). Here a worker that
+dies loses its one job ("lost") and nothing else: the caller does that job itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from kgraph.errors import KgraphError
+
+# (kind, value): ("ok", what `work` returned), ("error", the KgraphError it raised) or
+# ("lost", why: the worker died, or `work` failed in another way)
+Result = tuple[str, Any]
+
+
+class Workers:
+    """`count` spawned processes running `work(*args)` for jobs given by `feed`."""
+
+    def __init__(self, count: int, work: Callable, setup: Callable[[], None] | None = None):
+        context = multiprocessing.get_context("spawn")  # a parent's open store is not fork-safe
+        self._idle: list[tuple[Any, Connection]] = []
+        self._busy: dict[Connection, tuple[Any, Hashable]] = {}
+        self._all: list[tuple[Any, Connection]] = []
+        self._jobs: deque[tuple[Hashable, tuple]] = deque()
+        self._done: dict[Hashable, Result] = {}
+        for _ in range(count):
+            mine, theirs = context.Pipe()
+            proc = context.Process(
+                target=_serve, args=(theirs, work, setup), daemon=True, name="kgraph-worker"
+            )
+            proc.start()
+            theirs.close()
+            self._all.append((proc, mine))
+            self._idle.append((proc, mine))
+
+    def feed(self, jobs: Iterable[tuple[Hashable, tuple]]) -> None:
+        """Jobs as (key, args), in the order their results will be asked for."""
+        self._jobs.extend(jobs)
+
+    def result(self, key: Hashable, ahead: int) -> Result:
+        """The result for `key`, waiting for it; other jobs run meanwhile, with at most
+        `ahead` results held or being made at once."""
+        while key not in self._done:
+            self._dispatch(ahead)
+            if key in self._done:
+                break
+            if not self._busy:  # never given to a worker (every worker died)
+                return ("lost", "no worker left")
+            self._collect()
+        return self._done.pop(key)
+
+    def _dispatch(self, ahead: int) -> None:
+        while self._idle and self._jobs and len(self._done) + len(self._busy) < ahead:
+            proc, conn = self._idle.pop()
+            key, args = self._jobs[0]
+            try:
+                conn.send((key, args))
+            except (OSError, ValueError):  # the worker is gone: the job waits for another
+                continue
+            self._jobs.popleft()
+            self._busy[conn] = (proc, key)
+
+    def _collect(self) -> None:
+        """Wait for a result or a worker's end; a dead worker's job is "lost"."""
+        sentinels = {proc.sentinel: conn for conn, (proc, _) in self._busy.items()}
+        for ready in wait([*self._busy, *sentinels]):
+            conn = ready if isinstance(ready, Connection) else sentinels[ready]
+            if conn not in self._busy:
+                continue  # both its pipe and its sentinel were ready
+            proc, key = self._busy.pop(conn)
+            try:
+                got_key, result = conn.recv()
+            except (EOFError, OSError):
+                self._done[key] = ("lost", f"the worker ended (exit code {proc.exitcode})")
+                continue
+            self._done[got_key] = result
+            if proc.is_alive():
+                self._idle.append((proc, conn))
+
+    def close(self) -> None:
+        """Ask every worker to end; those that do not within a second are terminated."""
+        for _, conn in self._all:
+            with contextlib.suppress(OSError, ValueError):  # already gone
+                conn.send(None)
+            conn.close()
+        for proc, _ in self._all:
+            proc.join(timeout=1)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _serve(conn: Connection, work: Callable, setup: Callable[[], None] | None) -> None:
+    """A worker: set up once, then one job at a time until told to stop or orphaned."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if setup is not None:
+        setup()
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if message is None:
+            return
+        key, args = message
+        try:
+            result: Result = ("ok", work(*args))
+        except KgraphError as exc:
+            result = ("error", exc)
+        except Exception as exc:  # a bug: the parent does the job itself, and reports it
+            result = ("lost", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send((key, result))
+        except (OSError, ValueError):  # the parent is gone
+            return
+        except Exception as exc:  # the result could not be pickled
+            conn.send((key, ("lost", f"{type(exc).__name__}: {exc}")))
