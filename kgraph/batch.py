@@ -35,7 +35,6 @@ from kgraph.ingest import (
     check_readable,
     collector_paused,
     complete,
-    existing_source,
     import_file,
     read_into,
     sha256_of,
@@ -163,8 +162,11 @@ def _plan(store: Store, files: Sequence[tuple[Path, Importer]]) -> dict[Path, _J
 
     known = registry()
     plan: dict[Path, _Job] = {}
-    seen_sha: set[str] = set()
-    seen_graph: set[URIRef] = set()
+    # sources already in the store (one query, not one a file): a file of theirs, or with
+    # their bytes, is a re-import
+    rows = store.select("SELECT ?g ?sha WHERE { ?g a kg:Source ; kg:sha256 ?sha }")
+    seen_sha: set[str] = {str(row["sha"]) for row in rows}
+    seen_graph: set[URIRef] = {URIRef(row["g"]) for row in rows}
     for path, importer in files:
         try:
             check_readable(path)
@@ -177,16 +179,15 @@ def _plan(store: Store, files: Sequence[tuple[Path, Importer]]) -> dict[Path, _J
         seen_graph.add(graph)
         if shared or size > MAX_BYTES or known.importers.get(importer.name) is not importer:
             continue
-        if existing_source(store, path, sha) is None and not store.has_graph(graph):
+        if not store.has_graph(graph):
             plan[path] = _Job(path, importer.name, str(graph), sha)
     return plan
 
 
 def _still_new(store: Store, job: _Job) -> bool:
-    """Whether the store is still as planned for this file (nothing else wrote its source)."""
-    return existing_source(store, job.path, job.sha) is None and not store.has_graph(
-        URIRef(job.graph)
-    )
+    """Whether the file's graph is still absent. (No other source can have its bytes: the
+    plan left out every file sharing bytes with the store or with another file.)"""
+    return not store.has_graph(URIRef(job.graph))
 
 
 def _warm_up() -> None:
