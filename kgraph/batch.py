@@ -109,12 +109,12 @@ def import_files(
         for path, importer in files:
             yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
         return
-    with Workers(count, _build, setup=_warm_up) as workers:
-        workers.feed((job.path, (job, options, rejects_dir)) for job in plan.values())
+    with Workers(count, _build, setup=_warm_up) as pool:
+        pool.feed((job.path, (job, options, rejects_dir)) for job in plan.values())
         for path, importer in files:
             built = None
-            if path in plan:
-                kind, value = workers.result(path, ahead=2 * count)
+            if path in plan:  # a few files ahead of this one are built meanwhile, not all
+                kind, value = pool.result(path, ahead=2 * count)
                 if kind == "error":  # the file's own error, as import_file gives it
                     yield path, value
                     continue

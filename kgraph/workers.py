@@ -81,8 +81,11 @@ class Workers:
             try:
                 got_key, result = conn.recv()
             except (EOFError, OSError):
+                proc.join(timeout=1)
                 self._done[key] = ("lost", f"the worker ended (exit code {proc.exitcode})")
                 continue
+            except Exception as exc:  # a result that cannot be unpickled here
+                got_key, result = key, ("lost", f"{type(exc).__name__}: {exc}")
             self._done[got_key] = result
             if proc.is_alive():
                 self._idle.append((proc, conn))

@@ -1,0 +1,37 @@
+"""kgraph.workers: results by key in the order asked; a dying worker loses one job only."""
+
+from __future__ import annotations
+
+import os
+
+from kgraph.errors import BadInput
+from kgraph.workers import Workers
+
+
+def _job(n: int) -> int:
+    if n == 3:
+        raise BadInput("file3.csv", "no header")
+    if n == 5:
+        os._exit(7)  # the worker dies mid-job (killed, out of memory)
+    if n == 6:
+        raise RuntimeError("a bug")
+    return n * n
+
+
+def test_results_errors_and_a_dead_worker() -> None:
+    with Workers(2, _job) as pool:
+        pool.feed((n, (n,)) for n in range(10))
+        got = {n: pool.result(n, ahead=3) for n in range(10)}
+    assert got[0] == ("ok", 0) and got[9] == ("ok", 81)
+    kind, err = got[3]
+    assert kind == "error" and isinstance(err, BadInput) and str(err) == "file3.csv: no header"
+    assert got[5][0] == "lost" and "exit code 7" in got[5][1]
+    assert got[6] == ("lost", "RuntimeError: a bug")
+    assert [got[n] for n in (7, 8)] == [("ok", 49), ("ok", 64)]  # the other worker went on
+
+
+def test_every_worker_dead_leaves_the_rest_lost() -> None:
+    with Workers(1, _job) as pool:
+        pool.feed((n, (n,)) for n in (5, 1, 2))
+        assert pool.result(5, ahead=2)[0] == "lost"
+        assert pool.result(1, ahead=2) == ("lost", "no worker left")
