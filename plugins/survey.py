@@ -494,24 +494,30 @@ def _detect(path: Path) -> int:
     found_roles = recognise.roles(cols, {"question", "answer"})
     if "question" in found_roles and "answer" in found_roles:
         return 85
-    asked = sum(1 for c in cols if c.fit is not None or c.rating is not None)
+    asked = {c.index for c in cols if c.fit is not None or c.rating is not None}
     if not asked:
         return 0
-    score = 60 if asked == 1 else 75 if asked == 2 else 88
-    return _beside_compendium(header, cells, score)
+    score = 60 if len(asked) == 1 else 75 if len(asked) == 2 else 88
+    return _beside_compendium(header, cells, score, asked)
 
 
-def _beside_compendium(header: list[str], cells: list[list[Any]], score: int) -> int:
-    """Leave a compendium (a title and several organisations per row) to its importer."""
+def _beside_compendium(
+    header: list[str], cells: list[list[Any]], score: int, asked: set[int]
+) -> int:
+    """Leave a compendium (a title and several organisations per row) to its importer. A
+    column whose cells are scale answers is a question, whatever its heading says
+    ("Relationships between the partners are good" names no partners)."""
     try:
         comp = compendium_columns(header)
     except ValueError:
         return score
-    if "title" not in comp.single or not comp.has_orgs():
+    if "title" not in comp.single or comp.single["title"] in asked or not comp.has_orgs():
         return score
-    org_cols = [c for c, _ in comp.partners] + (
-        [comp.single["lead"]] if "lead" in comp.single else []
+    org_cols = [c for c, _ in comp.partners if c not in asked] + (
+        [comp.single["lead"]] if "lead" in comp.single and comp.single["lead"] not in asked else []
     )
+    if not org_cols:
+        return score
     lists = 0
     for col in org_cols:
         values = [clean_text(r[col]) for r in cells if col < len(r) and clean_text(r[col])]

@@ -705,3 +705,18 @@ def test_reject_lines_stay_short() -> None:
 
     line = str(Reject(Origin("f.csv", 3), "answer", "'" + "y" * 5000 + "' is not on the scale"))
     assert len(line) < 400 and line.startswith("f.csv:3: answer: 'yyy") and line.endswith("...")
+
+
+def test_a_question_about_the_partners_is_no_partners_column(tmp_path: Path) -> None:
+    """Answers on a scale under "Relationships between the partners are good" make it a
+    question: the table is a survey's, not a compendium's, without a definition too."""
+    answers = ["Strongly agree", "Agree", "Neither agree nor disagree", "Disagree"]
+    rows = ["Response ID,Organisation,Partnership,The partnership has improved services,"
+            "Relationships between the partners are good,Savings are shared fairly"]  # fmt: skip
+    for n in range(40):
+        a, b, c = (answers[(n + k) % 4] for k in range(3))
+        rows.append(f"R{n:03},Kent County Council,Kent Waste Partnership,{a},{b},{c}")
+    path = tmp_path / "responses.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert registry().choose(path).name == "survey"
+    assert survey.detect(path) > compendium.detect(path)
