@@ -44,3 +44,16 @@ def _no_user_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never write into the developer's ./kgraph-store."""
     monkeypatch.setenv("KGRAPH_STORE", str(tmp_path / "env-store"))
     monkeypatch.setenv("KGRAPH_LOCK_TIMEOUT", os.environ.get("KGRAPH_LOCK_TIMEOUT", "2"))
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux: read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found

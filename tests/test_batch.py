@@ -157,20 +157,20 @@ def test_the_plan_leaves_to_this_process_what_a_worker_could_get_wrong(
 def test_a_worker_that_dies_leaves_its_files_to_the_command(tmp_path: Path, inputs) -> None:
     """A worker killed mid-batch (out of memory, a signal) costs time, not files: what it
     had, and every file after, is built by the importing process itself."""
+    import contextlib
     import os
     import signal
     import threading
     import time
 
+    from tests.conftest import child_pids
+
     def workers() -> list[int]:
-        me, found = os.getpid(), []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == me and "spawn_main" in (stat.parent / "cmdline").read_text():
-                found.append(int(stat.parent.name))
+        found = []
+        for pid in child_pids(os.getpid()):
+            with contextlib.suppress(OSError):
+                if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text():
+                    found.append(pid)
         return found
 
     killed: list[int] = []

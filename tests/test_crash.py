@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kgraph.store import Store
+from tests.conftest import child_pids
 
 COUNCILS = [
     "Cardiff",
@@ -99,18 +100,6 @@ def _running(pid: int) -> bool:
         return False
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc to find workers")
 def test_sigkill_during_a_batch_leaves_whole_sources_and_no_workers(tmp_path: Path) -> None:
@@ -130,7 +119,7 @@ def test_sigkill_during_a_batch_leaves_whole_sources_and_no_workers(tmp_path: Pa
     deadline = time.monotonic() + 20
     while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
-        workers = [p for p in _children(proc.pid) if p != proc.pid]
+        workers = [p for p in child_pids(proc.pid) if p != proc.pid]
     time.sleep(1.5)  # some files written, others being built
     proc.send_signal(signal.SIGKILL)
     proc.wait()
