@@ -183,9 +183,10 @@ class Resolver:
 
     def without_near_misses(self) -> Resolver:
         """The same register, resolving unknown names without the search for a close
-        register name (the dearest step of resolving one), with caches of its own since its
-        answers differ. For callers that only ask whether a name is a body, such as the news
-        finder trying every run of capitalised words in a sentence."""
+        register name (the dearest step of resolving one). For callers that only ask whether
+        a name is a body, such as the news finder trying every run of capitalised words in a
+        sentence. It shares this resolver's cache for the answers the search cannot change
+        (so an answer may carry a near miss this resolver had already found)."""
         view = copy.copy(self)
         view._cache = {}
         view._shared = self._cache  # answers that no near-miss search makes are the same
