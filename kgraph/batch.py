@@ -113,13 +113,14 @@ def import_files(
         pool.feed((job.path, (job, options, rejects_dir)) for job in plan.values())
         for path, importer in files:
             built = None
-            if path in plan:  # a few files ahead of this one are built meanwhile, not all
+            job = plan.pop(path, None)  # a path given twice is built once
+            if job is not None:  # a few files ahead of this one are built meanwhile
                 kind, value = pool.result(path, ahead=2 * count)
                 if kind == "error":  # the file's own error, as import_file gives it
                     yield path, value
                     continue
                 built = value if kind == "ok" else None  # else built here instead
-            if built is None or not _still_new(store, plan[path]):
+            if built is None or not _still_new(store, job):
                 yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
                 continue
             try:

@@ -192,3 +192,12 @@ def test_a_worker_that_dies_leaves_its_files_to_the_command(tmp_path: Path, inpu
     assert killed, "no worker was seen to kill"
     assert _summary(parallel) == _summary(serial)
     assert _quads(tmp_path / "parallel") == _quads(tmp_path / "serial")
+
+
+def test_a_path_given_twice_is_imported_once(tmp_path: Path, inputs) -> None:
+    files = [inputs[0], inputs[1], inputs[0]]
+    outcomes = _run(tmp_path / "store", files, workers=2)
+    assert [p for p, _ in outcomes] == files
+    first, _, again = (o for _, o in outcomes)
+    assert first.records > 0 and not first.unchanged
+    assert again.unchanged
