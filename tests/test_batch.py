@@ -201,3 +201,11 @@ def test_a_path_given_twice_is_imported_once(tmp_path: Path, inputs) -> None:
     first, _, again = (o for _, o in outcomes)
     assert first.records > 0 and not first.unchanged
     assert again.unchanged
+
+
+def test_a_bad_worker_count_is_one_line(kg, inputs, monkeypatch) -> None:
+    monkeypatch.setenv("KGRAPH_WORKERS", "two")
+    result = kg("import", str(inputs[0]), str(inputs[1]))
+    assert result.exit_code == 1
+    assert "KGRAPH_WORKERS='two': not a whole number" in result.output
+    assert "Traceback" not in result.output
