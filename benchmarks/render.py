@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
+from benchmarks.browser import CHROMIUM, open_page  # noqa: E402
 from kgraph.analytics.facts import (  # noqa: E402
     Concept,
     Facts,
@@ -33,15 +33,6 @@ from kgraph.analytics.facts import (  # noqa: E402
 )
 from kgraph.render import MapOptions, build, write_map  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-]
 TYPES = [Concept(f"urn:type/{t}", t, t.replace("-", " ")) for t in ("council", "police", "health")]
 SERVICES = [Concept(f"urn:service/{s}", s, s) for s in ("waste", "ict", "social care", "policing")]
 REGIONS = [Concept(f"urn:region/{i}", f"r{i}", f"Region {i}") for i in range(12)]
@@ -69,39 +60,16 @@ def first_draw(path: Path) -> tuple[float, int, list[str]]:
     """(ms from navigation to the first drawn frame, nodes in the page, blocked requests)."""
     from playwright.sync_api import sync_playwright
 
-    blocked: list[str] = []
-    profile = tempfile.mkdtemp(prefix="kgraph-bench-")
-    try:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile,
-                executable_path=CHROMIUM,
-                args=FLAGS,
-                headless=True,
-                bypass_csp=True,  # the page must be safe and offline without its CSP too
-            )
-            try:
-
-                def block(route) -> None:
-                    if route.request.url.startswith("file://"):
-                        route.continue_()
-                    else:
-                        blocked.append(route.request.url)
-                        route.abort()
-
-                context.route("**/*", block)
-                page = context.new_page()
-                page.goto(path.resolve().as_uri())
-                page.wait_for_function(
-                    "window.kgraphMap && window.kgraphMap.drawnAt !== null", timeout=300_000
-                )
-                drawn = page.evaluate("window.kgraphMap.drawnAt")
-                nodes = page.evaluate("window.kgraphMap.network.body.data.nodes.length")
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return drawn, nodes, blocked
+    seen = open_page(
+        sync_playwright,
+        path,
+        lambda page: {
+            "drawn": page.evaluate("window.kgraphMap.drawnAt"),
+            "nodes": page.evaluate("window.kgraphMap.network.body.data.nodes.length"),
+        },
+        timeout_ms=300_000,
+    )
+    return seen["drawn"], seen["nodes"], seen["requests"]
 
 
 def run(sizes: list[int], seed: int = 1, out=sys.stdout) -> list[dict]:

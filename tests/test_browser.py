@@ -9,23 +9,15 @@ Skipped, saying why, only when /usr/bin/chromium or the playwright package is mi
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.browser import CHROMIUM, open_page
+
 pytestmark = pytest.mark.slow  # ~15 s: a real browser, twice
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-]
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(1)</script>"
 HOSTILE = (
@@ -76,61 +68,6 @@ def demo_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     with Store.open(store) as opened:
         expected = organisation_network(opened).number_of_nodes()
     return out, expected
-
-
-def open_page(
-    sync_playwright,
-    path: Path,
-    body,
-    *,
-    own_csp: bool = False,
-    passes: tuple[str, ...] = ("file://",),
-    wait_for_map: bool = True,
-) -> dict:
-    """Open `path` offline, run body(page), return what was seen: every request to a URL not
-    starting with one of `passes` is aborted and recorded, with dialogs and page errors.
-    own_csp=False bypasses the page's Content-Security-Policy (a map must be safe without)."""
-    seen: dict = {"requests": [], "dialogs": [], "errors": []}
-    profile = tempfile.mkdtemp(prefix="kgraph-chromium-")
-    quiet = (*passes, "data:")
-    try:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile,
-                executable_path=CHROMIUM,
-                args=FLAGS,
-                headless=True,
-                bypass_csp=not own_csp,
-            )
-            try:
-
-                def block(route) -> None:
-                    url = route.request.url
-                    if url.startswith(passes):
-                        route.continue_()
-                    else:
-                        seen["requests"].append(url)
-                        route.abort()
-
-                context.route("**/*", block)
-                page = context.new_page()
-                page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-                page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-                page.on(
-                    "request",
-                    lambda r: None if r.url.startswith(quiet) else seen["requests"].append(r.url),
-                )
-                page.goto(path.resolve().as_uri())
-                if wait_for_map:
-                    page.wait_for_function(
-                        "window.kgraphMap && window.kgraphMap.drawnAt !== null", timeout=60_000
-                    )
-                seen.update(body(page))
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return seen
 
 
 INK = """() => {
