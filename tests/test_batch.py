@@ -209,3 +209,23 @@ def test_a_bad_worker_count_is_one_line(kg, inputs, monkeypatch) -> None:
     assert result.exit_code == 1
     assert "KGRAPH_WORKERS='two': not a whole number" in result.output
     assert "Traceback" not in result.output
+
+
+def test_workers_build_the_new_files_and_leave_the_rest(
+    tmp_path: Path, inputs, monkeypatch
+) -> None:
+    """Only the survey (its answers are matched against the store) and the twin (it finds
+    the first file's source) are imported by the command itself; the rest come from workers."""
+    import kgraph.batch
+
+    here: list[str] = []
+    alone = kgraph.batch.import_file
+
+    def counted(store, path, *args, **kw):
+        here.append(path.name)
+        return alone(store, path, *args, **kw)
+
+    monkeypatch.setattr(kgraph.batch, "import_file", counted)
+    outcomes = dict(_summary(_run(tmp_path / "store", inputs, workers=2)))
+    assert sorted(here) == ["digest-again.txt", "improved_services.csv"]
+    assert outcomes["empty.csv"][0] == "BadInput"  # a worker's error, reported as alone
