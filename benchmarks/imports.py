@@ -25,6 +25,7 @@ Ratios are of times measured in this run. Target: kgraph within 3x of the native
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import shutil
@@ -51,7 +52,7 @@ def _worker(way: str, source: Path, target: Path, importer_name: str = "compendi
     """One timed path, run in a fresh interpreter; returns seconds, triples and peak MiB.
     For kgraph, `source` is a file or a folder whose files are imported one by one."""
     if way == "kgraph":
-        from kgraph.batch import import_files
+        from kgraph.batch import import_files, start_workers
         from kgraph.errors import KgraphError
         from kgraph.hookspecs import ImportOptions
         from kgraph.plugins import registry
@@ -61,10 +62,12 @@ def _worker(way: str, source: Path, target: Path, importer_name: str = "compendi
         files = sorted(source.glob("*.txt")) if source.is_dir() else [source]
         records = rejects = 0
         started = time.perf_counter()
-        with Store.open(target, write=True, create=True) as store:
-            # as `kgraph import FILES` does: several files are built by worker processes
+        # as `kgraph import FILES` does: several files are built by worker processes,
+        # started before the store is opened (so forked, see kgraph.workers)
+        pool = start_workers(len(files))
+        with pool or contextlib.nullcontext(), Store.open(target, write=True, create=True) as store:
             jobs = [(path, importer) for path in files]
-            for path, report in import_files(store, jobs, ImportOptions(), workers=None):
+            for path, report in import_files(store, jobs, ImportOptions(), workers=pool or 1):
                 if isinstance(report, KgraphError):
                     raise SystemExit(f"{path}: {report}")
                 records += report.records

@@ -93,23 +93,30 @@ def import_files(
     force: bool = False,
     rejects_dir: Path | None = None,
     progress_for: ProgressFor | None = None,
-    workers: int | None = 1,
+    workers: int | Workers | None = 1,
 ) -> Iterator[tuple[Path, Outcome]]:
     """Each file's report, or its one-line error, in the order given, as each is written.
 
     `workers`: processes building files at once; None for KGRAPH_WORKERS, else one per
-    core (as `kgraph import` does). Workers are started by spawning Python afresh, which
+    core (as `kgraph import` does); or a pool from `start_workers`, which the caller
+    closes. Workers started after a store was opened in this process are spawned, which
     imports the caller's main module again: a script asking for more than one must keep
     its work under `if __name__ == "__main__":`. Files not yet yielded when the caller
     stops iterating are not written.
     """
     plan = _plan(store, files)
-    count = worker_count(len(plan)) if workers is None else max(1, min(workers, len(plan)))
+    given = workers if isinstance(workers, Workers) else None
+    if given is not None:
+        count = min(given.count, len(plan))
+    elif workers is None:
+        count = worker_count(len(plan))
+    else:
+        count = max(1, min(workers, len(plan)))
     if count < 2:
         for path, importer in files:
             yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
         return
-    with Workers(count, _build, setup=_warm_up) as pool:
+    with contextlib.nullcontext(given) if given else Workers(count, _build, _warm_up) as pool:
         pool.feed((job.path, (job, options, rejects_dir)) for job in plan.values())
         for path, importer in files:
             built = None
@@ -129,6 +136,15 @@ def import_files(
                 yield path, exc
                 continue
             yield path, built.report
+
+
+def start_workers(files: int, workers: int | None = None) -> Workers | None:
+    """A pool for `import_files` to build a batch of `files` files, or None when one
+    process will do (`workers` as for `import_files`). Start it before opening the store:
+    this process's workers are then forked, ready in milliseconds with what it has loaded
+    (see `kgraph.workers`). The caller closes it (it is a context manager)."""
+    count = worker_count(files) if workers is None else max(1, min(workers, files))
+    return Workers(count, _build, setup=_warm_up) if count > 1 else None
 
 
 def _alone(

@@ -6,6 +6,7 @@ Heavy libraries (rdflib, pyoxigraph, networkx) are imported inside commands so t
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sys
 import time
@@ -94,7 +95,7 @@ def import_(
       kgraph import --map title="Scheme" --map partners="Councils" schemes.xlsx
       kgraph import --strict --using compendium data/*.csv
     """
-    from kgraph.batch import import_files
+    from kgraph.batch import import_files, start_workers
     from kgraph.hookspecs import ImportOptions
     from kgraph.mapping import parse_mapping
     from kgraph.plugins import registry
@@ -112,8 +113,10 @@ def import_(
     remote = is_remote(path)  # a SPARQL endpoint URL: nothing local to create or remove
     created = not remote and not path.exists()  # only a directory we made may be removed again
     failures = 0
+    # started before the store is opened, so that they are forked ready-made (kgraph.workers)
+    pool = start_workers(len(chosen), 1 if ctx.obj.get("debug") else None)  # --debug: here
     try:
-        with open_store(path, write=True, create=True) as store:
+        with pool or contextlib.nullcontext(), open_store(path, write=True, create=True) as store:
             store.ensure_ontology()
             target = rejects_dir or (Path("kgraph-rejects") if remote else path / "rejects")
             outcomes = import_files(
@@ -123,7 +126,7 @@ def import_(
                 force=force,
                 rejects_dir=target,
                 progress_for=lambda file: _Progress(file.name),
-                workers=1 if ctx.obj.get("debug") else None,  # tracebacks from this process
+                workers=pool or 1,
             )
             for _, outcome in outcomes:
                 if isinstance(outcome, KgraphError):

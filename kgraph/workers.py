@@ -4,13 +4,21 @@ concurrent.futures' process pool shares one queue between its workers; on Python
 worker killed while another was sending a large result left the pool joining a worker
 that could never finish sending (a hang, found by tests/test_batch.py). Here a worker that
 dies loses its one job ("lost") and nothing else: the caller does that job itself.
+
+Workers are forked where that is safe (Linux, and no other thread in this process): a fork
+starts in milliseconds with the modules and caches this process has loaded, where a spawned
+interpreter takes ~0.3 s to import kgraph and load the register again. A thread's lock held
+at the fork would stay locked in the child for ever, and pyoxigraph's store starts RocksDB
+threads that outlive it, so a process that has opened a store spawns its workers instead.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from multiprocessing.connection import Connection, wait
@@ -23,20 +31,51 @@ from kgraph.errors import KgraphError
 Result = tuple[str, Any]
 
 
-class Workers:
-    """`count` spawned processes running `work(*args)` for jobs given by `feed`."""
+def start_method() -> str:
+    """ "fork" when this process is alone in it (Linux only: /proc lists its threads),
+    else "spawn"."""
+    if sys.platform != "linux":
+        return "spawn"  # macOS's system libraries are not fork-safe either
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return "spawn"
+    return "fork" if threads == 1 else "spawn"
 
-    def __init__(self, count: int, work: Callable, setup: Callable[[], None] | None = None):
-        context = multiprocessing.get_context("spawn")  # a parent's open store is not fork-safe
+
+class Workers:
+    """`count` processes running `work(*args)` for jobs given by `feed`.
+
+    `method` is multiprocessing's start method; by default `start_method()`. A spawned
+    worker imports the caller's main module again, so a script must then keep its work
+    under `if __name__ == "__main__":`.
+    """
+
+    def __init__(
+        self,
+        count: int,
+        work: Callable,
+        setup: Callable[[], None] | None = None,
+        method: str | None = None,
+    ):
+        self.method = method or start_method()
+        context = multiprocessing.get_context(self.method)
         self._idle: list[tuple[Any, Connection]] = []
         self._busy: dict[Connection, tuple[Any, Hashable]] = {}
         self._all: list[tuple[Any, Connection]] = []
         self._jobs: deque[tuple[Hashable, tuple]] = deque()
         self._done: dict[Hashable, Result] = {}
+        self.count = count
         for _ in range(count):
             mine, theirs = context.Pipe()
+            # a forked worker inherits the pipes to the workers before it: it closes them,
+            # so that each worker sees its own pipe end when this process does
+            others = [c for _, c in self._all] + [mine] if self.method == "fork" else []
             proc = context.Process(
-                target=_serve, args=(theirs, work, setup), daemon=True, name="kgraph-worker"
+                target=_serve,
+                args=(theirs, work, setup, others),
+                daemon=True,
+                name="kgraph-worker",
             )
             proc.start()
             theirs.close()
@@ -109,9 +148,16 @@ class Workers:
         self.close()
 
 
-def _serve(conn: Connection, work: Callable, setup: Callable[[], None] | None) -> None:
+def _serve(
+    conn: Connection,
+    work: Callable,
+    setup: Callable[[], None] | None,
+    others: list[Connection],
+) -> None:
     """A worker: set up once, then one job at a time until told to stop or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for other in others:  # the parent's ends, inherited by a fork
+        other.close()
     if setup is not None:
         setup()
     while True:

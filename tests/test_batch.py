@@ -3,7 +3,10 @@ outcome exactly what importing it alone gives."""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,6 +83,34 @@ def test_workers_give_what_one_file_after_another_gives(tmp_path: Path, inputs) 
     assert outcome["empty.csv"][0] == "BadInput"
     assert outcome["digest-again.txt"][3] is True  # the same bytes: unchanged
     assert outcome["weekly_digest.txt"][0] > 0
+
+
+def test_workers_forked_by_a_script_give_the_same(tmp_path: Path, inputs) -> None:
+    """As `kgraph import` does: the pool started before the store is opened, so forked."""
+    serial = _run(tmp_path / "serial", inputs, workers=1)
+    script = f"""
+import json, sys
+from pathlib import Path
+from kgraph.batch import import_files, start_workers
+from kgraph.hookspecs import ImportOptions
+from kgraph.plugins import registry
+from kgraph.store import Store
+files = [Path(p) for p in {[str(p) for p in inputs]!r}]
+jobs = [(path, registry().choose(path)) for path in files]
+with start_workers(len(files), 2) as pool, Store.open(
+    Path({str(tmp_path / "forked")!r}), write=True, create=True
+) as store:
+    store.ensure_ontology()
+    outcomes = import_files(store, jobs, ImportOptions(), workers=pool)
+    done = [(str(p), type(o).__name__) for p, o in outcomes]
+print(json.dumps([pool.method, done]))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    method, done = json.loads(run.stdout)
+    assert method == ("fork" if sys.platform == "linux" else "spawn")
+    assert done == [[str(p), type(o).__name__] for p, o in serial]
+    assert _quads(tmp_path / "forked") == _quads(tmp_path / "serial")
 
 
 def test_a_second_batch_changes_nothing(tmp_path: Path, inputs) -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+
+import pytest
 
 from kgraph.errors import BadInput
 from kgraph.workers import Workers
@@ -18,8 +22,9 @@ def _job(n: int) -> int:
     return n * n
 
 
-def test_results_errors_and_a_dead_worker() -> None:
-    with Workers(2, _job) as pool:
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_results_errors_and_a_dead_worker(method: str) -> None:
+    with Workers(2, _job, method=method) as pool:
         pool.feed((n, (n,)) for n in range(10))
         got = {n: pool.result(n, ahead=3) for n in range(10)}
     assert got[0] == ("ok", 0) and got[9] == ("ok", 81)
@@ -35,3 +40,21 @@ def test_every_worker_dead_leaves_the_rest_lost() -> None:
         pool.feed((n, (n,)) for n in (5, 1, 2))
         assert pool.result(5, ahead=2)[0] == "lost"
         assert pool.result(1, ahead=2) == ("lost", "no worker left")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_workers_are_forked_only_by_a_process_without_threads() -> None:
+    """An open store's RocksDB threads (which outlive it) make a fork unsafe: a process
+    that opened one spawns its workers."""
+    script = (
+        "import tempfile, pyoxigraph\n"
+        "from kgraph.workers import start_method\n"
+        "print(start_method())\n"
+        "store = pyoxigraph.Store(tempfile.mkdtemp())\n"
+        "del store\n"
+        "print(start_method())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["fork", "spawn"]
