@@ -32,8 +32,8 @@ Result = tuple[str, Any]
 
 
 def start_method() -> str:
-    """ "fork" when this process is alone in it (Linux only: /proc lists its threads),
-    else "spawn"."""
+    """How to start workers: "fork" when this process has no other thread (Linux only:
+    /proc lists its threads), else "spawn"."""
     if sys.platform != "linux":
         return "spawn"  # macOS's system libraries are not fork-safe either
     try:
