@@ -95,7 +95,10 @@ def import_files(
     progress_for: ProgressFor | None = None,
     workers: int | Workers | None = 1,
 ) -> Iterator[tuple[Path, Outcome]]:
-    """Each file's report, or its one-line error, in the order given, as each is written.
+    """Each file's report, or its one-line error, as each is written: in the order given,
+    except that files whose importer reads the store (survey answers, matched against the
+    partnerships the store holds) come after the others, so that they find what the
+    batch brings whatever the order of the files.
 
     `workers`: processes building files at once; None for KGRAPH_WORKERS, else one per
     core (as `kgraph import` does); or a pool from `start_workers`, which the caller
@@ -104,6 +107,7 @@ def import_files(
     its work under `if __name__ == "__main__":`. Files not yet yielded when the caller
     stops iterating are not written.
     """
+    files = [f for f in files if not f[1].reads_store] + [f for f in files if f[1].reads_store]
     plan = _plan(store, files)
     given = workers if isinstance(workers, Workers) else None
     if given is not None:
@@ -194,7 +198,12 @@ def _plan(store: Store, files: Sequence[tuple[Path, Importer]]) -> dict[Path, _J
         shared = sha in seen_sha or graph in seen_graph  # the later one finds the earlier
         seen_sha.add(sha)
         seen_graph.add(graph)
-        if shared or size > MAX_BYTES or known.importers.get(importer.name) is not importer:
+        if (
+            shared
+            or size > MAX_BYTES
+            or importer.reads_store  # a worker has no store to match against
+            or known.importers.get(importer.name) is not importer
+        ):
             continue
         if not store.has_graph(graph):
             plan[path] = _Job(path, importer.name, str(graph), sha)

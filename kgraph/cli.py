@@ -87,7 +87,8 @@ def import_(
     Re-importing a file replaces what it contributed; an unchanged file is skipped.
     Bad records are reported as FILE:ROW: FIELD: REASON and written to a rejects CSV.
     Several new files are read by worker processes, one per core (KGRAPH_WORKERS=N to
-    choose, 1 for none), and written in the order given.
+    choose, 1 for none), and written in the order given; survey answers, matched against
+    the partnerships in the store, after the other files.
 
     \b
     Examples:

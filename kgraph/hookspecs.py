@@ -57,6 +57,9 @@ class Importer:
     read: Callable[[Path, ImportOptions], Iterable[Record | Reject]]
     fields: tuple[str, ...] = ()  # canonical fields `--map` accepts
     version: str = ""  # filled in from the distribution that provides the plugin
+    # its records are matched against what the store holds (survey answers against the
+    # partnerships they are about): a batch imports such files after the others
+    reads_store: bool = False
 
 
 @hookspec

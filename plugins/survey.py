@@ -535,6 +535,7 @@ IMPORTER = Importer(
     detect=detect,
     read=read,
     fields=FIELDS,
+    reads_store=True,
 )
 
 

@@ -76,7 +76,8 @@ def inputs(tmp_path: Path) -> list[Path]:
 def test_workers_give_what_one_file_after_another_gives(tmp_path: Path, inputs) -> None:
     serial = _run(tmp_path / "serial", inputs, workers=1)
     parallel = _run(tmp_path / "parallel", inputs, workers=2)
-    assert [p for p, _ in parallel] == inputs  # in the order given
+    written = [p for p, _ in parallel]  # in the order given, the survey after the rest
+    assert written == [p for p in inputs if p.name != "improved_services.csv"] + [inputs[4]]
     assert _summary(parallel) == _summary(serial)
     assert _quads(tmp_path / "parallel") == _quads(tmp_path / "serial")
     outcome = dict(_summary(parallel))
@@ -146,7 +147,31 @@ def test_cli_imports_a_batch_with_workers(kg, tmp_path: Path, inputs, monkeypatc
     assert result.exit_code == 1  # the empty file failed, the others were imported
     assert "1 of 7 files failed; the others were imported" in result.output
     reported = [line.split(":")[0] for line in result.stdout.splitlines() if ": " in line]
-    assert reported == [str(p) for p in inputs if p.name != "empty.csv"]
+    survey = [p for p in inputs if p.suffix == ".csv" and "services" in p.name]
+    rest = [p for p in inputs if p not in survey and p.name != "empty.csv"]
+    assert reported == [str(p) for p in rest + survey]  # the survey after the others
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_survey_answers_find_the_partnerships_of_the_batch_in_any_order(
+    tmp_path: Path, workers: int
+) -> None:
+    """Survey answers are matched against the partnerships the store holds: in a batch they
+    are imported after the other files, so the order the files are named in does not
+    matter (`kgraph import *.csv` with the survey sorting first)."""
+    survey = tmp_path / "a-survey.csv"  # sorts before the compendium; its definition beside
+    for suffix in (".csv", ".toml"):
+        example = SAMPLE.parent / "survey" / f"collaboration-survey{suffix}"
+        survey.with_suffix(suffix).write_bytes(example.read_bytes())
+    compendium = Path(shutil.copy(SAMPLE / "compendium.csv", tmp_path / "b-compendium.csv"))
+    first = _run(tmp_path / "survey-first", [survey, compendium], workers=workers)
+    last = _run(tmp_path / "survey-last", [compendium, survey], workers=workers)
+    assert [p.name for p, _ in first] == ["b-compendium.csv", "a-survey.csv"]
+    assert _summary(first) == _summary(last)
+    assert _quads(tmp_path / "survey-first") == _quads(tmp_path / "survey-last")
+    with Store.open(tmp_path / "survey-first") as store:
+        linked = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?o kg:aboutPartnership ?p }")
+    assert int(linked[0]["n"]) > 0
 
 
 def test_worker_count_from_the_environment() -> None:
