@@ -118,6 +118,7 @@ class SourceGraph:
         self._intervals: dict[str, ox.NamedNode] = {}
         self._concepts: dict[tuple[str, str, bool], object] = {}
         self._terms: dict[object, Term] = {}  # rdflib IRI -> its pyoxigraph node, converted once
+        self._record_keys: dict[str, int] = {}  # record key -> records given that key so far
 
     def add(self, s: object, p: object, o: object) -> None:
         """Terms may be rdflib's or pyoxigraph's; the graph holds pyoxigraph's."""
@@ -156,9 +157,19 @@ class SourceGraph:
         return fresh
 
     # -- provenance ----------------------------------------------------------------------
-    def record(self, origin: Origin) -> ox.NamedNode:
-        """The node of the row/line/sentence a fact came from."""
-        if origin.line is not None:
+    def record(self, origin: Origin, key: str | None = None) -> ox.NamedNode:
+        """The node of the row/line/sentence a fact came from.
+
+        `key` names the record by what it holds (a partnership: its own IRI) instead of its
+        line, so that a row inserted above it changes its kg:line, not its node and every
+        fact's link to it: re-importing a large compendium after such an edit then writes a
+        triple a row instead of five or more. The n-th record of a file with the same key
+        is the n-th node of that key, so each node keeps one line."""
+        if key is not None:
+            seen = self._record_keys.get(key, 0)
+            self._record_keys[key] = seen + 1
+            node = ox.NamedNode(f"{self.source}/record/{digest(key, str(seen))}")
+        elif origin.line is not None:
             node = ox.NamedNode(f"{self.source}/row/{origin.line}")
         else:
             node = ox.NamedNode(f"{self.source}/record/{digest(origin.record_id, origin.sentence)}")
@@ -252,11 +263,11 @@ class SourceGraph:
     # -- partnerships --------------------------------------------------------------------
     def partnership(self, rec: PartnershipRecord, members: list[tuple[URIRef, str]]) -> URIRef:
         """`members` holds (organisation IRI, role notation) pairs, lead first."""
-        where = self.record(rec.origin)
         # same title and members but another kind or source id (a fire authority and a police
         # area covering the same councils) is another partnership
         key = digest(rec.kind or "", rec.identifier or "", *sorted({m for m, _ in members}))
         p = ID[f"partnership/{slug(rec.title, 50)}-{key}"]
+        where = self.record(rec.origin, key=f"partnership\x1f{p}")
         self.add(p, RDF.type, ORG.OrganizationalCollaboration)
         self.add(p, RDFS.label, lit(rec.title))
         self.add(p, DCTERMS.title, lit(rec.title))

@@ -67,6 +67,37 @@ def test_edited_file_replaces_its_graph(kg, store_dir: Path, compendium: Path) -
     assert [p["partnership"] for p in titles] == ["Cwm Taf community safety"]
 
 
+def test_a_row_inserted_above_changes_line_numbers_only(
+    kg, store_dir: Path, compendium: Path
+) -> None:
+    """Provenance nodes are named by the partnership they record, not by their row: a row
+    inserted at the top moves the others' kg:line, and nothing else of theirs changes (a
+    large compendium edited so is re-imported as a small difference)."""
+
+    def quads() -> set[str]:
+        with Store.open(store_dir) as store:
+            return {
+                f"{q.subject} {q.predicate} {q.object}"
+                for q in store.ox
+                if not any(w in str(q.predicate) for w in ("AtTime", "importedAt"))
+            }
+
+    kg("import", str(compendium))
+    before = quads()
+    header, rows = COMPENDIUM.split("\n", 1)
+    compendium.write_text(f"{header}\nInserted first,Merton,Sutton,Legal,2019,,\n{rows}")
+    assert kg("import", str(compendium)).exit_code == 0
+    after = quads()
+    gone = before - after
+    moved = {q for q in gone if q.split()[1].endswith("/ns#line>")}
+    assert len(moved) == 3  # each row's line, one down
+    assert {q.split()[0] for q in gone - moved} == {
+        q.split()[0] for q in gone if q.split()[1].endswith("/ns#sha256>")
+    }  # the rest is the source's own description (checksum, counts)
+    lines = sorted(int(q.split('"')[1]) for q in after if q.split()[1].endswith("/ns#line>"))
+    assert lines == [2, 3, 4, 5]
+
+
 def test_failure_mid_import_leaves_store_unchanged(
     store_dir: Path, compendium: Path, tmp_path: Path
 ) -> None:
