@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from kgraph.analytics.outcome_figures import FIGURES  # a tuple: no analytics stack
 from kgraph.cli_common import (
     filter_options,
     listing,
@@ -315,19 +316,7 @@ def shifts(
 
 
 # -- outcomes -----------------------------------------------------------------------------
-OUTCOME_COLUMNS = [
-    "group",
-    "name",
-    "partnerships",
-    "reporting_gains",
-    "gains_pct",
-    "yearly_total",
-    "yearly_median",
-    "yearly_n",
-    "one_off_total",
-    "one_off_median",
-    "one_off_n",
-]
+OUTCOME_COLUMNS = ["group", "name", *FIGURES]
 SECTIONS = {
     "service": "By service area",
     "region": "By region",

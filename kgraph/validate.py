@@ -173,23 +173,38 @@ def _run_sparql_checks(data: rdflib.Graph, graphs_of: dict[URIRef, set[URIRef]])
             for name, value in values.items():
                 rule = rule.replace("{?" + name + "}", str(value))
                 rule = rule.replace("{$" + name + "}", str(value))
-            value = values.get("value")
-            key = (str(focus), rule, str(value or ""))
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(
-                Violation(
-                    focus=str(focus),
-                    label=_label(data, focus),
-                    rule=rule,
-                    value="" if value is None else str(value),
-                    source=_source(data, focus, graphs_of),
-                    severity=check.severity,
-                    kind=_kind(data, focus),
-                )
-            )
+            _add_once(out, seen, data, graphs_of, focus, rule, values.get("value"), check.severity)
     return out
+
+
+def _add_once(
+    out: list[Violation],
+    seen: set[tuple[str, str, str]],
+    data: rdflib.Graph,
+    graphs_of: dict[URIRef, set[URIRef]],
+    focus: rdflib.term.Node,
+    rule: str,
+    value: rdflib.term.Node | None,
+    severity: str,
+    detail: str = "",
+) -> None:
+    """A violation, unless the same node already broke the same rule with the same value."""
+    key = (str(focus), rule, str(value or ""))
+    if key in seen:
+        return
+    seen.add(key)
+    out.append(
+        Violation(
+            focus=str(focus),
+            label=_label(data, focus),
+            rule=rule,
+            value="" if value is None else str(value),
+            source=_source(data, focus, graphs_of),
+            severity=severity,
+            kind=_kind(data, focus),
+            detail=detail,
+        )
+    )
 
 
 def _union(data: rdflib.Graph) -> tuple[rdflib.Graph, dict[URIRef, set[URIRef]]]:
@@ -229,22 +244,8 @@ def _read_report(
             detail = f"got {value}"
         elif isinstance(value, URIRef) and component != SH.SPARQLConstraintComponent:
             detail = f"got {_label(data, value)}"
-        key = (str(focus), rule, str(value or ""))
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(
-            Violation(
-                focus=str(focus),
-                label=_label(data, focus),
-                rule=rule,
-                value="" if value is None else str(value),
-                source=_source(data, focus, graphs_of),
-                severity=_local(report.value(result, SH.resultSeverity)) or "Violation",
-                kind=_kind(data, focus),
-                detail=detail,
-            )
-        )
+        severity = _local(report.value(result, SH.resultSeverity)) or "Violation"
+        _add_once(out, seen, data, graphs_of, focus, rule, value, severity, detail)
     return out
 
 

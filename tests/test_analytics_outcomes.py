@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kgraph.analytics.facts import Concept, Facts, Membership, Org, OutcomeFact, Partnership
+from kgraph.analytics.outcome_figures import FIGURES
 from kgraph.analytics.outcomes import savings_of, summary
 from kgraph.analytics.selection import Filters, select
 
@@ -49,6 +50,7 @@ def test_savings_rule() -> None:
 def test_summary_share_totals_medians_and_counts() -> None:
     rows = summary(select(facts(), Filters()))
     overall = rows[0]
+    assert list(overall) == ["group", "name", *FIGURES]  # the columns `kgraph outcomes` shows
     assert overall["group"] == "all" and overall["partnerships"] == 6
     assert overall["reporting_gains"] == 4 and overall["gains_pct"] == 66.7
     assert (overall["yearly_total"], overall["yearly_median"], overall["yearly_n"]) == (220, 110, 2)

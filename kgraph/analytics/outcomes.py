@@ -23,17 +23,6 @@ from kgraph.analytics.selection import Selection, region_of
 GAIN_KINDS = frozenset({"efficiency-gain", "saving"})
 PER_YEAR = {"year": 1, "annum": 1, "month": 12, "week": 52}
 NO_SERVICE = "(no service area)"
-FIGURES = (
-    "partnerships",
-    "reporting_gains",
-    "gains_pct",
-    "yearly_total",
-    "yearly_median",
-    "yearly_n",
-    "one_off_total",
-    "one_off_median",
-    "one_off_n",
-)
 
 
 @dataclass(frozen=True)
