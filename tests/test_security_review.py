@@ -31,6 +31,14 @@ SPARQL_ALLOWED = {
     ("kgraph/store.py", "bind", "name"): "checked against VARIABLE (a bare SPARQL name) first",
     ("kgraph/store.py", "bind", "term"): "a pyoxigraph term: escaped N-Triples syntax",
     ("kgraph/store.py", "replace_graph", "g"): "ox.NamedNode: a validated IRI in <...>",
+    ("kgraph/store.py", "_write_difference", "g"): "ox.NamedNode: a validated IRI in <...>",
+    ("kgraph/store.py", "_write_difference", "removed"): (
+        "N-Triples lines Oxigraph wrote (dump of the stored graph): escaped terms"
+    ),
+    ("kgraph/store.py", "_write_difference", "inserted"): (
+        "N-Triples lines Oxigraph wrote (serialize of pyoxigraph terms, read back through "
+        "an in-memory store): escaped terms"
+    ),
     ("kgraph/store.py", "replace_graph", "chr(10).join(map(_nt, gone))"): (
         "pyoxigraph quads serialised by _nt: escaped N-Triples terms"
     ),

@@ -37,6 +37,52 @@ def test_replace_graph_with_same_triples_changes_nothing(store_dir: Path) -> Non
         assert len(store.ox) == before
 
 
+def test_a_source_replaced_by_itself_writes_nothing(store_dir: Path) -> None:
+    """The difference is taken as Oxigraph stores terms: a line number written as
+    xsd:positiveInteger (kept as xsd:integer) or a decimal "1.50" (kept as "1.5") is not
+    a change, so an unchanged re-import writes nothing; a real change is written."""
+    import pyoxigraph as ox
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    s, p = ox.NamedNode(str(S)), ox.NamedNode(str(P))
+
+    def graph(line: int) -> set[tuple]:
+        return {
+            (s, p, ox.Literal(str(line), datatype=ox.NamedNode(xsd + "positiveInteger"))),
+            (
+                s,
+                ox.NamedNode(f"{P}/amount"),
+                ox.Literal("1.50", datatype=ox.NamedNode(xsd + "decimal")),
+            ),
+            (s, ox.NamedNode(f"{P}/name"), ox.Literal("Merton")),
+        }
+
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.replace_graph(G, graph(12), distinct_ox=True)
+        writes: list[str] = []
+        real = store.ox
+
+        class Counting:
+            def __getattr__(self, name: str) -> object:
+                return getattr(real, name)
+
+            def update(self, text: str) -> None:
+                writes.append(text)
+                real.update(text)
+
+        store.ox = Counting()  # type: ignore[assignment]
+        try:
+            store.replace_graph(G, graph(12), distinct_ox=True)
+            assert writes == []
+            store.replace_graph(G, graph(13), distinct_ox=True)
+        finally:
+            store.ox = real
+        assert len(writes) == 1 and '"12"' in writes[0] and '"13"' in writes[0]
+        lines = {str(q.object.value) for q in store.graph_quads(G) if q.predicate == p}
+        assert lines == {"13"}
+        assert store.count(G) == 3
+
+
 def test_falsy_literals_survive_a_replace(store_dir: Path) -> None:
     """rdflib treats Literal(0) as a wildcard in remove(); our diff must not."""
     data = [(S, P, Literal(0)), (S, P, Literal("")), (S, P, Literal(False)), (S, P, Literal(1))]
