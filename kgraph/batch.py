@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,11 +42,12 @@ from kgraph.ingest import (
     source_iri,
 )
 from kgraph.store import Store
-from kgraph.workers import Workers
+from kgraph.workers import Workers, note
 
 WORKERS_ENV = "KGRAPH_WORKERS"  # worker processes for a batch; 1 imports file after file
 MAX_BYTES = 16 << 20  # a larger file is streamed to the store by this process instead
 MAX_WORKERS = 8
+NOTE_EVERY = 0.5  # seconds between a worker's counts of records read (progress)
 
 Outcome = ImportReport | KgraphError
 ProgressFor = Callable[[Path], contextlib.AbstractContextManager[Progress | None]]
@@ -126,7 +128,7 @@ def import_files(
             built = None
             job = plan.pop(path, None)  # a path given twice is built once
             if job is not None:  # a few files ahead of this one are built meanwhile
-                kind, value = pool.result(path, ahead=2 * count)
+                kind, value = _awaited(pool, path, 2 * count, progress_for)
                 if kind == "error":  # the file's own error, as import_file gives it
                     yield path, value
                     continue
@@ -140,6 +142,23 @@ def import_files(
                 yield path, exc
                 continue
             yield path, built.report
+
+
+def _awaited(
+    pool: Workers, path: Path, ahead: int, progress_for: ProgressFor | None
+) -> tuple[str, object]:
+    """A worker's result for a file; meanwhile its count of records read goes to the
+    file's progress, as when this process reads a file."""
+    with progress_for(path) if progress_for else contextlib.nullcontext() as progress:
+        told = 0
+
+        def on_note(records: int) -> None:
+            nonlocal told
+            if progress is not None and records > told:
+                progress(records - told)
+                told = records
+
+        return pool.result(path, ahead=ahead, on_note=on_note)
 
 
 def start_workers(files: int, workers: int | None = None) -> Workers | None:
@@ -237,10 +256,21 @@ def _build(job: _Job, options: ImportOptions, rejects_dir: Path | None) -> _Buil
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
     report = ImportReport(path=job.path, source=graph, importer=importer.name)
     out = SourceGraph(graph)
+    read = 0
+    last = time.monotonic()
+
+    def counted(n: int) -> None:  # records read, told to the parent now and then
+        nonlocal read, last
+        read += n
+        now = time.monotonic()
+        if now - last >= NOTE_EVERY:
+            last = now
+            note(read)
+
     with collector_paused():
         try:
             for _ in read_into(
-                out, None, job.path, importer, options, Resolver.default(), report, None
+                out, None, job.path, importer, options, Resolver.default(), report, counted
             ):
                 pass
         except NeedsStore:

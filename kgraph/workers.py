@@ -29,6 +29,17 @@ from kgraph.errors import KgraphError
 # (kind, value): ("ok", what `work` returned), ("error", the KgraphError it raised) or
 # ("lost", why: the worker died, or `work` failed in another way)
 Result = tuple[str, Any]
+_NOTHING = object()
+_job: tuple[Connection, Hashable] | None = None  # in a worker: the pipe and key of its job
+
+
+def note(value: Any) -> None:
+    """From `work` in a worker: tell the caller how its job goes (a count of records read,
+    say), delivered to `result`'s `on_note`. Elsewhere nothing."""
+    if _job is not None:
+        conn, key = _job
+        with contextlib.suppress(OSError, ValueError):  # the parent is gone: the job ends soon
+            conn.send((key, ("note", value)))
 
 
 def start_method() -> str:
@@ -65,6 +76,7 @@ class Workers:
         self._all: list[tuple[Any, Connection]] = []
         self._jobs: deque[tuple[Hashable, tuple]] = deque()
         self._done: dict[Hashable, Result] = {}
+        self._notes: dict[Hashable, Any] = {}  # the latest note of each job not yet asked for
         self.count = count
         for _ in range(count):
             mine, theirs = context.Pipe()
@@ -86,9 +98,12 @@ class Workers:
         """Jobs as (key, args), in the order their results will be asked for."""
         self._jobs.extend(jobs)
 
-    def result(self, key: Hashable, ahead: int) -> Result:
+    def result(
+        self, key: Hashable, ahead: int, on_note: Callable[[Any], None] | None = None
+    ) -> Result:
         """The result for `key`, waiting for it; other jobs run meanwhile, with at most
-        `ahead` results held or being made at once."""
+        `ahead` results held or being made at once. `on_note` gets the job's latest `note`
+        while it is awaited."""
         while key not in self._done:
             self._dispatch(ahead)
             if key in self._done:
@@ -96,6 +111,10 @@ class Workers:
             if not self._busy:  # never given to a worker (every worker died)
                 return ("lost", "no worker left")
             self._collect()
+            latest = self._notes.pop(key, _NOTHING)
+            if latest is not _NOTHING and on_note is not None:
+                on_note(latest)
+        self._notes.pop(key, None)
         return self._done.pop(key)
 
     def _dispatch(self, ahead: int) -> None:
@@ -116,15 +135,20 @@ class Workers:
             conn = ready if isinstance(ready, Connection) else sentinels[ready]
             if conn not in self._busy:
                 continue  # both its pipe and its sentinel were ready
-            proc, key = self._busy.pop(conn)
+            proc, key = self._busy[conn]
             try:
                 got_key, result = conn.recv()
             except (EOFError, OSError):
+                del self._busy[conn]
                 proc.join(timeout=1)
                 self._done[key] = ("lost", f"the worker ended (exit code {proc.exitcode})")
                 continue
             except Exception as exc:  # a result that cannot be unpickled here
                 got_key, result = key, ("lost", f"{type(exc).__name__}: {exc}")
+            if result[0] == "note":  # the job goes on
+                self._notes[got_key] = result[1]
+                continue
+            del self._busy[conn]
             self._done[got_key] = result
             if proc.is_alive():
                 self._idle.append((proc, conn))
@@ -168,12 +192,15 @@ def _serve(
         if message is None:
             return
         key, args = message
+        global _job
+        _job = (conn, key)
         try:
             result: Result = ("ok", work(*args))
         except KgraphError as exc:
             result = ("error", exc)
         except Exception as exc:  # a bug: the parent does the job itself, and reports it
             result = ("lost", f"{type(exc).__name__}: {exc}")
+        _job = None
         try:
             conn.send((key, result))
         except (OSError, ValueError):  # the parent is gone

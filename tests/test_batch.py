@@ -114,6 +114,43 @@ print(json.dumps([pool.method, done]))
     assert _quads(tmp_path / "forked") == _quads(tmp_path / "serial")
 
 
+def test_files_built_by_workers_show_their_progress(tmp_path: Path, monkeypatch) -> None:
+    """As a file read here counts its records, so does one a worker reads (what
+    `kgraph import` shows on a terminal)."""
+    import contextlib
+
+    import kgraph.batch as batch
+    from kgraph.workers import Workers
+
+    monkeypatch.setattr(batch, "NOTE_EVERY", 0.0)  # a count for every record (forked: seen)
+    files = [
+        Path(shutil.copy(DATA / "news" / "weekly_digest.txt", tmp_path / "a.txt")),
+        Path(shutil.copy(SAMPLE / "compendium.csv", tmp_path / "b.csv")),
+    ]
+    counted: dict[str, int] = {}
+
+    @contextlib.contextmanager
+    def progress_for(path: Path):
+        counted[path.name] = 0
+
+        def progress(n: int) -> None:
+            counted[path.name] += n
+
+        yield progress
+
+    reg = registry()
+    jobs = [(path, reg.choose(path)) for path in files]
+    with (
+        Workers(2, batch._build, batch._warm_up, method="fork") as pool,
+        Store.open(tmp_path / "store", write=True, create=True) as store,
+    ):
+        outcomes = dict(
+            import_files(store, jobs, ImportOptions(), progress_for=progress_for, workers=pool)
+        )
+    for path in files:
+        assert 0 < counted[path.name] <= outcomes[path].records + len(outcomes[path].rejects)
+
+
 def test_a_second_batch_changes_nothing(tmp_path: Path, inputs) -> None:
     store_dir = tmp_path / "store"
     _run(store_dir, inputs, workers=2)

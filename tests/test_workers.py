@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from kgraph.errors import BadInput
-from kgraph.workers import Workers
+from kgraph.workers import Workers, note
 
 
 def _job(n: int) -> int:
@@ -33,6 +33,21 @@ def test_results_errors_and_a_dead_worker(method: str) -> None:
     assert got[5][0] == "lost" and "exit code 7" in got[5][1]
     assert got[6] == ("lost", "RuntimeError: a bug")
     assert [got[n] for n in (7, 8)] == [("ok", 49), ("ok", 64)]  # the other worker went on
+
+
+def _counting(n: int) -> str:
+    for done in range(1, n + 1):
+        note(done)  # e.g. records read so far
+    return f"{n} done"
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_notes_reach_the_caller_while_it_waits(method: str) -> None:
+    heard: list[int] = []
+    with Workers(1, _counting, method=method) as pool:
+        pool.feed([("a", (3,))])
+        assert pool.result("a", ahead=1, on_note=heard.append) == ("ok", "3 done")
+    assert heard and heard == sorted(heard) and heard[-1] <= 3  # the latest, in order
 
 
 def test_every_worker_dead_leaves_the_rest_lost() -> None:
