@@ -129,7 +129,8 @@ def import_(
                 progress_for=lambda file: _Progress(file.name),
                 workers=pool or 1,
             )
-            for _, outcome in outcomes:
+            wrote = False  # partnerships perhaps, which surveys imported before may name
+            for file, outcome in outcomes:
                 if isinstance(outcome, KgraphError):
                     if len(chosen) == 1:
                         raise outcome
@@ -137,12 +138,31 @@ def import_(
                     failures += 1
                     continue
                 _print_report(outcome)
+                wrote = wrote or not (outcome.unchanged or chosen[file].reads_store)
+            if wrote:
+                _hint_unlinked_surveys(store)
     except KgraphError:
         if created:  # a failed first import leaves no store behind, as it found none
             shutil.rmtree(path, ignore_errors=True)
         raise
     if failures:
         raise KgraphError(f"{failures} of {len(files)} files failed; the others were imported")
+
+
+def _hint_unlinked_surveys(store: Any) -> None:
+    """Survey answers tie to partnerships when imported; one imported before the
+    partnerships it names is tied by importing it again, which this says."""
+    import shlex
+
+    from kgraph.survey.link import linkable
+
+    for path, answers in sorted(linkable(store).items()):
+        click.secho(
+            f"note: {answers} answer(s) in {path} name partnerships now in the store; tie "
+            f"them by re-importing it: kgraph import --force {shlex.quote(path)}",
+            fg="cyan",
+            err=True,
+        )
 
 
 def _print_report(report: Any) -> None:

@@ -5,7 +5,8 @@ A survey names the partnership an answer is about as people write it ("Prosiect 
 identifier, then by title, forgivingly (case, punctuation, "&"); where several share a
 title, the one the respondent is a member of wins. A name that matches nothing stays on the
 observation as kg:partnershipName and is listed for review: import the compendium first, or
-re-import the survey with --force afterwards.
+re-import the survey with --force afterwards (`linkable` finds the surveys to re-import,
+which `kgraph import` names after writing partnerships).
 """
 
 from __future__ import annotations
@@ -87,3 +88,29 @@ class PartnershipIndex:
         if len(found) > 1:
             return [], f"partnership {name!r} matches {len(found)} partnerships: kept as a name"
         return sorted(found), ""
+
+
+_UNLINKED = """
+SELECT ?path ?name ?respondent (COUNT(DISTINCT ?obs) AS ?n) WHERE {
+  GRAPH ?g {
+    ?obs kg:partnershipName ?name .
+    ?g kg:filePath ?path .
+    OPTIONAL { ?obs kg:respondent ?respondent }
+    FILTER NOT EXISTS { ?obs kg:aboutPartnership ?p }
+  }
+} GROUP BY ?path ?name ?respondent
+"""
+
+
+def linkable(store: object) -> dict[str, int]:
+    """Survey files whose answers name a partnership the store holds now but are not tied
+    to it (imported before it was): file path -> how many such answers. Re-importing the
+    file with --force ties them."""
+    index = PartnershipIndex(store)
+    found: dict[str, int] = {}
+    for row in store.select(_UNLINKED):  # type: ignore[attr-defined]
+        respondent = URIRef(row["respondent"]) if "respondent" in row else None
+        if index.find(str(row["name"]), respondent)[0]:
+            path = str(row["path"])
+            found[path] = found.get(path, 0) + int(row["n"])
+    return found

@@ -324,6 +324,26 @@ def test_a_partnership_not_in_the_graph_is_kept_as_a_name(kg, store_dir, tmp_pat
     assert [str(r["name"]) for r in rows] == ["Prosiect Gwyrdd"]
 
 
+def test_a_compendium_imported_later_says_which_survey_to_import_again(
+    kg, store_dir, tmp_path
+) -> None:
+    """Answers are tied when the survey is imported; a compendium imported by a later
+    command names the survey file whose answers it could tie, until that is re-imported."""
+    folder = tmp_path / "example"
+    shutil.copytree(EXAMPLES, folder)
+    survey = folder / "collaboration-survey.csv"
+    assert kg("import", str(survey)).exit_code == 0
+    result = kg("import", str(ROOT / "data" / "sample" / "compendium.csv"))
+    assert result.exit_code == 0
+    [hint] = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert str(survey) in hint and "kgraph import --force" in hint
+    assert kg("import", "--force", str(survey)).exit_code == 0
+    linked = select(store_dir, "SELECT (COUNT(*) AS ?n) WHERE { ?o kg:aboutPartnership ?p }")
+    assert int(linked[0]["n"]) > 0
+    again = kg("import", "--force", str(ROOT / "data" / "sample" / "compendium.csv"))
+    assert "note:" not in again.stderr  # nothing left to tie
+
+
 # -- layouts, headings, encodings ---------------------------------------------------------------
 def test_long_layout(tmp_path: Path) -> None:
     items = read_all(copy(tmp_path, "long_answers.csv"))
