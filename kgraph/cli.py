@@ -17,7 +17,7 @@ import click
 
 from kgraph import __version__
 from kgraph.cli_common import CONTEXT, KgraphGroup, listing, store_option
-from kgraph.errors import KgraphError
+from kgraph.errors import BadInput, KgraphError
 
 
 @click.group(cls=KgraphGroup, context_settings=CONTEXT)
@@ -84,7 +84,9 @@ def import_(
 ) -> None:
     """Import FILES, each into its own named graph (all or nothing per file).
 
-    Re-importing a file replaces what it contributed; an unchanged file is skipped.
+    A folder stands for the files in it that an importer recognises (others are skipped
+    with a note). Re-importing a file replaces what it contributed; an unchanged file is
+    skipped. A file that cannot be imported is named and the others are imported.
     Bad records are reported as FILE:ROW: FIELD: REASON and written to a rejects CSV.
     Several new files are read by worker processes, one per core (KGRAPH_WORKERS=N to
     choose, 1 for none), and written in the order given; survey answers, matched against
@@ -95,6 +97,7 @@ def import_(
       kgraph import compendium.csv
       kgraph import --map title="Scheme" --map partners="Councils" schemes.xlsx
       kgraph import --strict --using compendium data/*.csv
+      kgraph import data/
     """
     from kgraph.batch import import_files, start_workers
     from kgraph.hookspecs import ImportOptions
@@ -109,11 +112,18 @@ def import_(
     options = ImportOptions(
         mapping=parse_mapping(mapping, map_file), strict=strict, encoding=encoding
     )
-    chosen = {path: reg.get(using) if using else reg.choose(path) for path in files}
     path = store_option(ctx)
+    chosen, failed = _importers_for(files, reg, using, store_dir=path)
+    if not chosen:
+        if len(failed) == 1:
+            raise failed[0]
+        raise KgraphError(f"none of the {len(failed)} files can be imported: {failed[0]} ...")
+    for error in failed:  # the others are imported
+        click.secho(f"error: {error}", fg="red", err=True)
     remote = is_remote(path)  # a SPARQL endpoint URL: nothing local to create or remove
     created = not remote and not path.exists()  # only a directory we made may be removed again
-    failures = 0
+    failures = len(failed)
+    given = len(chosen) + len(failed)
     # started before the store is opened, so that they are forked ready-made (kgraph.workers)
     pool = start_workers(len(chosen), 1 if ctx.obj.get("debug") else None)  # --debug: here
     try:
@@ -132,7 +142,7 @@ def import_(
             wrote = False  # partnerships perhaps, which surveys imported before may name
             for file, outcome in outcomes:
                 if isinstance(outcome, KgraphError):
-                    if len(chosen) == 1:
+                    if given == 1:
                         raise outcome
                     click.secho(f"error: {outcome}", fg="red", err=True)
                     failures += 1
@@ -146,7 +156,58 @@ def import_(
             shutil.rmtree(path, ignore_errors=True)
         raise
     if failures:
-        raise KgraphError(f"{failures} of {len(files)} files failed; the others were imported")
+        raise KgraphError(f"{failures} of {given} files failed; the others were imported")
+
+
+def _importers_for(
+    files: tuple[Path, ...], reg: Any, using: str | None, store_dir: Path
+) -> tuple[dict[Path, Any], list[KgraphError]]:
+    """Each file's importer, and the one-line errors of those that cannot be imported
+    (missing, unreadable, recognised by no importer). A folder stands for the files in it;
+    those of its files no importer recognises (a README, a survey's definition beside it)
+    are skipped with a note, not counted as failures."""
+    from kgraph.errors import NoImporter
+    from kgraph.ingest import check_readable
+
+    forced = reg.get(using) if using else None  # an unknown name is the command's error
+    chosen: dict[Path, Any] = {}
+    failed: list[KgraphError] = []
+    for given in files:
+        in_folder = given.is_dir()
+        skipped: list[str] = []
+        for file in _files_in(given, store_dir) if in_folder else [given]:
+            try:
+                check_readable(file)
+                chosen[file] = forced or reg.choose(file)
+            except NoImporter as exc:
+                if in_folder:
+                    skipped.append(file.name)
+                else:
+                    failed.append(exc)
+            except KgraphError as exc:  # missing, a folder inside a folder, unreadable
+                failed.append(exc)
+        if in_folder and skipped:
+            shown = ", ".join(skipped[:5]) + (
+                f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+            )
+            click.secho(
+                f"note: {given}: skipped {len(skipped)} file(s) no importer recognises: {shown}",
+                fg="cyan",
+                err=True,
+            )
+        if in_folder and not any(f.parent == given for f in chosen):
+            failed.append(BadInput(str(given), "a folder with no file an importer recognises"))
+    return chosen, failed
+
+
+def _files_in(folder: Path, store_dir: Path) -> list[Path]:
+    """The files directly in a folder, by name; hidden ones and the store left out."""
+    store = store_dir.resolve() if isinstance(store_dir, Path) else None
+    return sorted(
+        f
+        for f in folder.iterdir()
+        if f.is_file() and not f.name.startswith(".") and f.resolve().parent != store
+    )
 
 
 def _hint_unlinked_surveys(store: Any) -> None:

@@ -47,6 +47,49 @@ def test_missing_file_is_one_line_exit_1(kg, tmp_path: Path) -> None:
     assert result.output.strip() == f"Error: {tmp_path / 'nope.csv'}: no such file"
 
 
+def test_a_missing_file_is_named_as_missing_without_using(kg, tmp_path: Path) -> None:
+    result = kg("import", str(tmp_path / "nope.csv"))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {tmp_path / 'nope.csv'}: no such file"
+
+
+def test_a_batch_imports_what_it_can_and_names_the_rest(kg, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("Title,Lead,Partners\nShared legal,Merton,Sutton\n", encoding="utf-8")
+    notes = tmp_path / "notes.md"
+    notes.write_text("# what these files are\n", encoding="utf-8")
+    result = kg("import", str(tmp_path / "nope.csv"), str(notes), str(good))
+    assert result.exit_code == 1
+    assert f"error: {tmp_path / 'nope.csv'}: no such file" in result.stderr
+    assert f"error: {notes}: no importer recognises this file" in result.stderr
+    assert f"{good}: 1 records imported" in result.stdout
+    assert "2 of 3 files failed; the others were imported" in result.output
+
+
+def test_a_folder_stands_for_its_files(kg, tmp_path: Path) -> None:
+    """`kgraph import data/`: the files an importer recognises, by name; the rest (a
+    README, a survey's definition) skipped with a note; hidden files left alone."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for name in ("b.csv", "a.csv"):
+        (folder / name).write_text(
+            f"Title,Lead,Partners\n{name} legal,Merton,Sutton\n", encoding="utf-8"
+        )
+    (folder / "README.md").write_text("# about\n", encoding="utf-8")
+    (folder / ".hidden.csv").write_text("Title,Lead,Partners\nX,Merton,Sutton\n")
+    (folder / "inner").mkdir()
+    result = kg("import", str(folder))
+    assert result.exit_code == 0, result.output
+    imported = [line.split(":")[0] for line in result.stdout.splitlines() if "imported" in line]
+    assert imported == [str(folder / "a.csv"), str(folder / "b.csv")]
+    assert "skipped 1 file(s) no importer recognises: README.md" in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = kg("import", str(empty))
+    assert result.exit_code == 1
+    assert "a folder with no file an importer recognises" in result.output
+
+
 def test_reading_commands_without_a_store_say_so(kg) -> None:
     result = kg("sources")
     assert result.exit_code == 1
