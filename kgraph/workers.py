@@ -27,7 +27,8 @@ from typing import Any
 from kgraph.errors import KgraphError
 
 # (kind, value): ("ok", what `work` returned), ("error", the KgraphError it raised) or
-# ("lost", why: the worker died, or `work` failed in another way)
+# ("lost", why: the worker died, or `work` failed in another way). A worker also sends
+# ("note", value) for each `note` its job makes; those go to `on_note`, not to results.
 Result = tuple[str, Any]
 _NOTHING = object()
 _job: tuple[Connection, Hashable] | None = None  # in a worker: the pipe and key of its job
