@@ -353,31 +353,24 @@ class Extractor:
         self.intro: dict[tuple[int, int], str] = {}
 
     def run(self, blocks: list[Block]) -> Iterator[EventRecord]:
-        """The events of the blocks, in their order. A story's events are read with every
-        block of the story seen (its regions settle ambiguous names; a partner change ends
-        its earlier partnership), and none depends on another story's: so each run of
-        blocks that no story crosses is read and its events given before the next run."""
-        done = 0
-        for run in _runs(blocks):
-            for b in run:  # the regions a story's bodies are in settle ambiguous names
-                regions = self.regions.setdefault(_scope(b), Counter())
-                for text in (b.headline, b.text):
-                    if text:
-                        self._find(text, regions)
-            for b in run:
-                scope = _scope(b)
-                regions = self.regions.setdefault(scope, Counter())
-                if b.kind == "item":
-                    self._item(b, scope, regions)
-                elif b.kind == "commentary":
-                    self.intro.setdefault(scope, b.text)
-                    for s in sentences(b.text):
-                        self._statement(b, s, scope, regions, is_item=False)
-                elif b.kind == "bullet":
-                    self._bullet(b, scope, regions)
-            for ev in self.events[done:]:
-                yield ev.rec
-            done = len(self.events)
+        for b in blocks:  # the regions a story's bodies are in settle ambiguous names
+            regions = self.regions.setdefault(_scope(b), Counter())
+            for text in (b.headline, b.text):
+                if text:
+                    self._find(text, regions)
+        for b in blocks:
+            scope = _scope(b)
+            regions = self.regions.setdefault(scope, Counter())
+            if b.kind == "item":
+                self._item(b, scope, regions)
+            elif b.kind == "commentary":
+                self.intro.setdefault(scope, b.text)
+                for s in sentences(b.text):
+                    self._statement(b, s, scope, regions, is_item=False)
+            elif b.kind == "bullet":
+                self._bullet(b, scope, regions)
+        for ev in self.events:
+            yield ev.rec
 
     # -- helpers --------------------------------------------------------------------------
     def _find(self, text: str, regions: Counter) -> list[Mention]:
@@ -593,17 +586,6 @@ class Extractor:
 
 def _scope(b: Block) -> tuple[int, int]:
     return (hash(b.digest.key) if b.digest else 0, b.story)
-
-
-def _runs(blocks: list[Block]) -> Iterator[list[Block]]:
-    """The blocks cut into the shortest runs that hold each story whole."""
-    last = {_scope(b): n for n, b in enumerate(blocks)}
-    start = end = 0
-    for n, b in enumerate(blocks):
-        end = max(end, last[_scope(b)])
-        if n == end:
-            yield blocks[start : n + 1]
-            start = n + 1
 
 
 def _unique(mentions: list[Mention]) -> list[Mention]:
