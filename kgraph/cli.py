@@ -114,12 +114,12 @@ def import_(
     )
     path = store_option(ctx)
     chosen, failed = _importers_for(files, reg, using, store_dir=path)
-    if not chosen:
-        if len(failed) == 1:
-            raise failed[0]
-        raise KgraphError(f"none of the {len(failed)} files can be imported: {failed[0]} ...")
+    if not chosen and len(failed) == 1:
+        raise failed[0]
     for error in failed:  # the others are imported
         click.secho(f"error: {error}", fg="red", err=True)
+    if not chosen:
+        raise KgraphError(f"none of the {len(failed)} files can be imported")
     remote = is_remote(path)  # a SPARQL endpoint URL: nothing local to create or remove
     created = not remote and not path.exists()  # only a directory we made may be removed again
     failures = len(failed)
@@ -202,7 +202,7 @@ def _importers_for(
 
 def _files_in(folder: Path, store_dir: Path) -> list[Path]:
     """The files directly in a folder, by name; hidden ones and the store left out."""
-    store = store_dir.resolve() if isinstance(store_dir, Path) else None
+    store = store_dir.resolve()
     return sorted(
         f
         for f in folder.iterdir()
