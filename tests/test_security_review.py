@@ -45,7 +45,14 @@ SPARQL_ALLOWED = {
     ("kgraph/store.py", "replace_graph", "chr(10).join(map(_nt, added))"): (
         "pyoxigraph quads serialised by _nt: escaped N-Triples terms"
     ),
-    ("kgraph/store.py", "remove_graph", "ox.NamedNode(graph)"): "a validated IRI in <...>",
+    ("kgraph/store.py", "remove_graph", "g"): "ox.NamedNode: a validated IRI in <...>",
+    ("kgraph/store.py", "remove_graph", "chr(10).join(map(_nt, head))"): (
+        "pyoxigraph quads read from the store, serialised by _nt: escaped N-Triples terms"
+    ),
+    ("kgraph/store.py", "_drop", "g"): "ox.NamedNode: a validated IRI in <...>",
+    ("kgraph/store.py", "_drop", "chr(10).join(map(_nt, part))"): (
+        "pyoxigraph quads read from the store, serialised by _nt: escaped N-Triples terms"
+    ),
     ("kgraph/sparql.py", "bind", "name"): "checked against VARIABLE (a bare SPARQL name) first",
     ("kgraph/sparql.py", "bind", "to_term(value)"): "a pyoxigraph term: escaped N-Triples",
     ("kgraph/remote.py", "<module>", "p"): "PROLOGUE: prefix names of kgraph.vocab.PREFIXES",

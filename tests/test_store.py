@@ -201,6 +201,46 @@ def test_failed_description_write_leaves_no_body(store_dir: Path, monkeypatch) -
         assert len(store.ox) == before
 
 
+def test_a_removal_hides_the_source_first_and_a_killed_one_is_finished_later(
+    store_dir: Path, monkeypatch
+) -> None:
+    """A source is removed in slices (bounded memory), its description first: from then on
+    readers leave it out, and a removal killed part-way is finished by the next writer."""
+    import kgraph.store as store_module
+
+    monkeypatch.setattr(store_module, "DROP_SLICE", 7)
+    other = URIRef("https://w3id.org/kgraph/id/source/other")
+    body = _source_triples(6000)
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.replace_graph(other, [(other, *_source_triples(1)[-1][1:]), *triples(3)])
+        store.replace_graph(G, body)
+        updates: list[str] = []
+        real = store.ox
+
+        class Killed:
+            def __getattr__(self, name: str) -> object:
+                return getattr(real, name)
+
+            def update(self, text: str) -> None:
+                updates.append(text)
+                if len(updates) == 3:  # the description and one slice are gone
+                    raise KeyboardInterrupt
+                real.update(text)
+
+        store.ox = Killed()  # type: ignore[assignment]
+        with pytest.raises(KeyboardInterrupt):
+            store.remove_graph(G)
+        store.ox = real
+    del real  # its last reference: the store is closed
+    with Store.open(store_dir) as reader:  # what a reader sees after the kill
+        assert not reader.has_graph(G) and reader.count() == 4
+    with Store.open(store_dir, write=True) as store:  # the next writer drops the rest
+        assert not store.ox.contains_named_graph(store_module.ox.NamedNode(G))
+        assert len(store.ox) == 4
+        store.remove_graph(other)  # a whole removal, slice after slice
+        assert len(store.ox) == 0 and not store.has_graph(other)
+
+
 def test_graph_an_interrupted_import_left_is_dropped_by_the_next_writer(store_dir: Path) -> None:
     """A kill between the bulk-loaded body and the description leaves a source graph with no
     kg:Source: the next writer drops it, and keeps graphs that are whole."""
