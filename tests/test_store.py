@@ -231,7 +231,7 @@ def test_a_removal_hides_the_source_first_and_a_killed_one_is_finished_later(
         with pytest.raises(KeyboardInterrupt):
             store.remove_graph(G)
         store.ox = real
-    del real  # its last reference: the store is closed
+    real = None  # its last reference: the store is closed
     with Store.open(store_dir) as reader:  # what a reader sees after the kill
         assert not reader.has_graph(G) and reader.count() == 4
     with Store.open(store_dir, write=True) as store:  # the next writer drops the rest
