@@ -201,12 +201,16 @@ def _importers_for(
 
 
 def _files_in(folder: Path, store_dir: Path) -> list[Path]:
-    """The files directly in a folder, by name; hidden ones and the store left out."""
+    """The files directly in a folder, by name; hidden ones, the store's and the rejects
+    files kgraph writes (`--rejects DIR`: they hold the rows of a compendium) left out."""
     store = store_dir.resolve()
     return sorted(
         f
         for f in folder.iterdir()
-        if f.is_file() and not f.name.startswith(".") and f.resolve().parent != store
+        if f.is_file()
+        and not f.name.startswith(".")
+        and not f.name.endswith(".rejects.csv")
+        and f.resolve().parent != store
     )
 
 

@@ -77,6 +77,7 @@ def test_a_folder_stands_for_its_files(kg, tmp_path: Path) -> None:
         )
     (folder / "README.md").write_text("# about\n", encoding="utf-8")
     (folder / ".hidden.csv").write_text("Title,Lead,Partners\nX,Merton,Sutton\n")
+    (folder / "old.csv.rejects.csv").write_text("Title,Lead,Partners\nY,Merton,Sutton\n")
     (folder / "inner").mkdir()
     result = kg("import", str(folder))
     assert result.exit_code == 0, result.output
