@@ -175,7 +175,12 @@ def _importers_for(
     for given in files:
         in_folder = given.is_dir()
         skipped: list[str] = []
-        for file in _files_in(given, store_dir) if in_folder else [given]:
+        try:
+            inside = _files_in(given, store_dir) if in_folder else [given]
+        except OSError as exc:  # a folder that cannot be listed
+            failed.append(BadInput(str(given), f"cannot be read ({exc.strerror})"))
+            continue
+        for file in inside:
             try:
                 check_readable(file)
                 chosen[file] = forced or reg.choose(file)

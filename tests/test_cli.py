@@ -91,6 +91,22 @@ def test_a_folder_stands_for_its_files(kg, tmp_path: Path) -> None:
     assert "a folder with no file an importer recognises" in result.output
 
 
+def test_a_folder_that_cannot_be_listed_is_one_line(kg, tmp_path: Path, monkeypatch) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    listing = Path.iterdir
+
+    def denied(self: Path):
+        if self == folder:
+            raise PermissionError(13, "Permission denied")  # as for a user without rights
+        return listing(self)
+
+    monkeypatch.setattr(Path, "iterdir", denied)
+    result = kg("import", str(folder))
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {folder}: cannot be read (Permission denied)"
+
+
 def test_reading_commands_without_a_store_say_so(kg) -> None:
     result = kg("sources")
     assert result.exit_code == 1
