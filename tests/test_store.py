@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,30 @@ def test_replace_graph_with_same_triples_changes_nothing(store_dir: Path) -> Non
         assert len(store.ox) == before
 
 
+@contextlib.contextmanager
+def _updates_seen(store: Store, kill_at: int | None = None) -> Iterator[list[str]]:
+    """The SPARQL updates the store makes meanwhile; with `kill_at`, the process is
+    interrupted at that update instead of making it (as a kill would)."""
+    real, seen = store.ox, []
+
+    class Watched:
+        def __getattr__(self, name: str) -> object:
+            return getattr(real, name)
+
+        def update(self, text: str) -> None:
+            seen.append(text)
+            if len(seen) == kill_at:
+                raise KeyboardInterrupt
+            real.update(text)
+
+    store.ox = Watched()  # type: ignore[assignment]
+    try:
+        yield seen
+    finally:
+        store.ox = real
+        real = None  # a kill's traceback keeps this frame: it must not keep the store open
+
+
 def test_a_source_replaced_by_itself_writes_nothing(store_dir: Path) -> None:
     """The difference is taken as Oxigraph stores terms: a line number written as
     xsd:positiveInteger (kept as xsd:integer) or a decimal "1.50" (kept as "1.5") is not
@@ -59,24 +85,10 @@ def test_a_source_replaced_by_itself_writes_nothing(store_dir: Path) -> None:
 
     with Store.open(store_dir, write=True, create=True) as store:
         store.replace_graph(G, graph(12), distinct_ox=True)
-        writes: list[str] = []
-        real = store.ox
-
-        class Counting:
-            def __getattr__(self, name: str) -> object:
-                return getattr(real, name)
-
-            def update(self, text: str) -> None:
-                writes.append(text)
-                real.update(text)
-
-        store.ox = Counting()  # type: ignore[assignment]
-        try:
+        with _updates_seen(store) as writes:
             store.replace_graph(G, graph(12), distinct_ox=True)
             assert writes == []
             store.replace_graph(G, graph(13), distinct_ox=True)
-        finally:
-            store.ox = real
         assert len(writes) == 1 and '"12"' in writes[0] and '"13"' in writes[0]
         lines = {str(q.object.value) for q in store.graph_quads(G) if q.predicate == p}
         assert lines == {"13"}
@@ -214,24 +226,9 @@ def test_a_removal_hides_the_source_first_and_a_killed_one_is_finished_later(
     with Store.open(store_dir, write=True, create=True) as store:
         store.replace_graph(other, [(other, *_source_triples(1)[-1][1:]), *triples(3)])
         store.replace_graph(G, body)
-        updates: list[str] = []
-        real = store.ox
-
-        class Killed:
-            def __getattr__(self, name: str) -> object:
-                return getattr(real, name)
-
-            def update(self, text: str) -> None:
-                updates.append(text)
-                if len(updates) == 3:  # the description and one slice are gone
-                    raise KeyboardInterrupt
-                real.update(text)
-
-        store.ox = Killed()  # type: ignore[assignment]
-        with pytest.raises(KeyboardInterrupt):
+        # killed at the third update: the description and one slice are gone
+        with pytest.raises(KeyboardInterrupt), _updates_seen(store, kill_at=3):
             store.remove_graph(G)
-        store.ox = real
-    real = None  # its last reference: the store is closed
     with Store.open(store_dir) as reader:  # what a reader sees after the kill
         assert not reader.has_graph(G) and reader.count() == 4
     with Store.open(store_dir, write=True) as store:  # the next writer drops the rest
