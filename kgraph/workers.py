@@ -118,6 +118,12 @@ class Workers:
         self._notes.pop(key, None)
         return self._done.pop(key)
 
+    def ready(self, key: Hashable) -> bool:
+        """Whether the result for `key` is in, without waiting for it."""
+        if key not in self._done and self._busy:
+            self._collect(timeout=0)
+        return key in self._done
+
     def _dispatch(self, ahead: int) -> None:
         while self._idle and self._jobs and len(self._done) + len(self._busy) < ahead:
             proc, conn = self._idle.pop()
@@ -129,10 +135,11 @@ class Workers:
             self._jobs.popleft()
             self._busy[conn] = (proc, key)
 
-    def _collect(self) -> None:
-        """Wait for a result or a worker's end; a dead worker's job is "lost"."""
+    def _collect(self, timeout: float | None = None) -> None:
+        """Wait for a result or a worker's end (at most `timeout` seconds if given); a dead
+        worker's job is "lost"."""
         sentinels = {proc.sentinel: conn for conn, (proc, _) in self._busy.items()}
-        for ready in wait([*self._busy, *sentinels]):
+        for ready in wait([*self._busy, *sentinels], timeout):
             conn = ready if isinstance(ready, Connection) else sentinels[ready]
             if conn not in self._busy:
                 continue  # both its pipe and its sentinel were ready

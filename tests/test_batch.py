@@ -322,3 +322,82 @@ def test_workers_build_the_new_files_and_leave_the_rest(
     outcomes = dict(_summary(_run(tmp_path / "store", inputs, workers=2)))
     assert sorted(here) == ["digest-again.txt", "improved_services.csv"]
     assert outcomes["empty.csv"][0] == "BadInput"  # a worker's error, reported as alone
+
+
+def _news_copies(tmp_path: Path, n: int) -> list[Path]:
+    """n digests of different bytes: each a new source a worker builds."""
+    text = (DATA / "news" / "weekly_digest.txt").read_text(encoding="utf-8")
+    files = []
+    for i in range(n):
+        path = tmp_path / f"digest-{i}.txt"
+        path.write_text(text + f"\nIssue {i}.\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def _slow_loads(monkeypatch, seconds: float) -> list[tuple[str, float, float]]:
+    """Each graph's load held for `seconds` and recorded as (graph, start, end); and every
+    worker result awaited before the batch looks whether it is in, so that results always
+    wait together (as when workers finish at once) and their loads overlap."""
+    import threading
+    import time
+
+    from kgraph.workers import Workers
+
+    seen: list[tuple[str, float, float]] = []
+    lock = threading.Lock()
+    load = Store.load_new_graph
+
+    def slow(self, graph, body, head):
+        start = time.monotonic()
+        time.sleep(seconds)
+        load(self, graph, body, head)
+        with lock:
+            seen.append((str(graph), start, time.monotonic()))
+
+    def in_already(self, key) -> bool:
+        self._done[key] = self.result(key, ahead=2 * self.count)
+        return True
+
+    monkeypatch.setattr(Store, "load_new_graph", slow)
+    monkeypatch.setattr(Workers, "ready", in_already)
+    return seen
+
+
+def test_graphs_built_together_are_loaded_together(tmp_path: Path, monkeypatch) -> None:
+    """Results waiting for this process are bulk-loaded at once (the loader holds no GIL),
+    still reported in the order given and the same quads as one file after another."""
+    files = _news_copies(tmp_path, 4)
+    serial = _run(tmp_path / "serial", files, workers=1)
+    seen = _slow_loads(monkeypatch, 0.3)
+    parallel = _run(tmp_path / "parallel", files, workers=2)
+    assert [p for p, _ in parallel] == files
+    assert _summary(parallel) == _summary(serial)
+    assert _quads(tmp_path / "parallel") == _quads(tmp_path / "serial")
+    overlapping = [
+        (a, b) for a in seen for b in seen if a[0] < b[0] and a[1] < b[2] and b[1] < a[2]
+    ]
+    assert len(seen) == 4 and overlapping, f"no two loads overlapped: {seen}"
+
+
+def test_a_batch_stopped_early_writes_only_what_it_reported(tmp_path: Path, monkeypatch) -> None:
+    """A file whose load was under way when the caller stopped (Ctrl-C, a closed iterator)
+    is not left in the store unreported: only reported files are written."""
+    files = _news_copies(tmp_path, 4)
+    seen = _slow_loads(monkeypatch, 0.3)
+    reg = registry()
+    store_dir = tmp_path / "store"
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.ensure_ontology()
+        outcomes = import_files(
+            store, [(p, reg.choose(p)) for p in files], ImportOptions(), workers=2
+        )
+        path, report = next(outcomes)
+        outcomes.close()
+        sources = {str(row["g"]) for row in store.select("SELECT ?g WHERE { ?g a kg:Source }")}
+        assert store.unfinished_graphs() == []
+        graphs = {g.value for g in store.ox.named_graphs()}
+    assert path == files[0] and isinstance(report, ImportReport)
+    assert len(seen) >= 2  # another file's load was under way: it was removed again
+    assert sources == {str(report.source)}
+    assert {g for g in graphs if "/source/" in g} == {str(report.source)}

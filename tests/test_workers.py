@@ -73,3 +73,25 @@ def test_workers_are_forked_only_by_a_process_without_threads() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["fork", "spawn"]
+
+
+def _nap(seconds: float) -> float:
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+def test_ready_tells_whether_a_result_is_in_without_waiting() -> None:
+    import time
+
+    with Workers(2, _nap) as pool:
+        pool.feed([("quick", (0.0,)), ("slow", (0.5,))])
+        assert pool.result("quick", ahead=2) == ("ok", 0.0)  # both given out meanwhile
+        started = time.monotonic()
+        assert not pool.ready("slow")
+        assert time.monotonic() - started < 0.3  # it did not wait
+        deadline = time.monotonic() + 10
+        while not pool.ready("slow") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool.result("slow", ahead=2) == ("ok", 0.5)
