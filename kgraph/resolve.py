@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kgraph import names
 from kgraph.names import (
@@ -464,42 +465,75 @@ def _near_miss_free(found: object) -> bool:
 
 class _NearIndex:
     """`difflib.get_close_matches(word, keys within 22% of its length, n=1, cutoff=0.88)`,
-    with difflib's character-count bound (quick_ratio) computed for every key at once.
+    with difflib's character-count bound (quick_ratio) checked before the exact ratio.
 
     The register has thousands of cores and a large source tens of thousands of unknown
     names; difflib's own loop spent most of a 200k-partnership import there. The answer is
-    the same: only keys passing the bound are compared exactly, in difflib's way.
+    the same: only keys passing the bound are compared exactly, in difflib's way. The first
+    NUMPY_AFTER searches compute the bound key by key in Python (about 0.5 ms a search);
+    later ones for every key at once with numpy, whose import alone (~0.09 s, and OpenBLAS
+    threads starting) costs more than a small import's searches take.
     """
 
-    def __init__(self, keys: list[str]) -> None:
-        import numpy as np
+    NUMPY_AFTER = 250  # ~0.3 ms more a search in Python: the import pays off after ~280
 
+    def __init__(self, keys: list[str]) -> None:
         self.keys = list(keys)
-        self.lengths = np.array([len(k) for k in self.keys], dtype=np.float64)
-        self.counts = np.zeros((len(self.keys), len(_ALPHABET) + 1), dtype=np.int32)
-        for row, key in enumerate(self.keys):
-            self.counts[row] = _char_counts(key)
+        self._searches = 0
+        self._sparse: list[tuple[int, list[tuple[int, int]]]] | None = None
+        self._dense: tuple[Any, Any] | None = None  # numpy: lengths, counts
 
     def close_matches(self, word: str) -> list[str]:
-        import numpy as np
-
         if not self.keys:
             return []
-        size = len(word)
-        shared = np.minimum(self.counts, _char_counts(word)).sum(axis=1)
-        bound = 2.0 * shared / (self.lengths + size)
-        fits = (
-            (self.lengths >= size * 0.78) & (self.lengths <= size / 0.78) & (bound >= _NEAR_CUTOFF)
-        )
+        self._searches += 1
+        rows = self._fits_numpy(word) if self._searches > self.NUMPY_AFTER else self._fits(word)
         scored = []
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(word)
-        for row in np.flatnonzero(fits):
+        for row in rows:
             key = self.keys[row]
             matcher.set_seq1(key)
             if matcher.ratio() >= _NEAR_CUTOFF:
                 scored.append((matcher.ratio(), key))
         return [max(scored)[1]] if scored else []
+
+    def _fits(self, word: str) -> list[int]:
+        """The rows whose length and character-count bound admit `word`, in Python."""
+        if self._sparse is None:
+            self._sparse = [
+                (len(k), [(slot, n) for slot, n in enumerate(_char_counts(k)) if n])
+                for k in self.keys
+            ]
+        size = len(word)
+        low, high = size * 0.78, size / 0.78
+        counts = _char_counts(word)
+        rows = []
+        for row, (length, pairs) in enumerate(self._sparse):
+            if length < low or length > high:
+                continue
+            shared = 0
+            for slot, n in pairs:
+                shared += n if n < counts[slot] else counts[slot]
+            if 2.0 * shared / (length + size) >= _NEAR_CUTOFF:
+                rows.append(row)
+        return rows
+
+    def _fits_numpy(self, word: str) -> list[int]:
+        """The same rows, the bound computed for every key at once."""
+        import numpy as np
+
+        if self._dense is None:
+            counts = np.zeros((len(self.keys), len(_ALPHABET) + 1), dtype=np.int32)
+            for row, key in enumerate(self.keys):
+                counts[row] = _char_counts(key)
+            self._dense = (np.array([len(k) for k in self.keys], dtype=np.float64), counts)
+        lengths, counts = self._dense
+        size = len(word)
+        shared = np.minimum(counts, _char_counts(word)).sum(axis=1)
+        bound = 2.0 * shared / (lengths + size)
+        fits = (lengths >= size * 0.78) & (lengths <= size / 0.78) & (bound >= _NEAR_CUTOFF)
+        return np.flatnonzero(fits).tolist()
 
 
 _ALPHABET = {ch: i for i, ch in enumerate("abcdefghijklmnopqrstuvwxyz0123456789 ")}

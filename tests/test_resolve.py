@@ -386,6 +386,43 @@ def test_near_miss_note_text(r: Resolver) -> None:
     assert note == "near miss: did you mean City of Cardiff Council (W06000015)?"
 
 
+def test_near_misses_are_the_same_found_with_or_without_numpy(r: Resolver) -> None:
+    """The first searches check difflib's bound key by key in Python, later ones with
+    numpy: a name's near miss never depends on how many came before it."""
+    import random
+
+    from kgraph.resolve import _NearIndex
+
+    rnd = random.Random(7)
+    for keys in r._near.values():
+        index = _NearIndex(keys)
+        for key in rnd.sample(keys, min(40, len(keys))):
+            typo = list(key)
+            typo[rnd.randrange(len(typo))] = rnd.choice("aeiou ")
+            for word in (key, "".join(typo), key[:-2], key + "s"):
+                assert index._fits(word) == index._fits_numpy(word), word
+
+
+def test_a_few_unknown_names_do_not_import_numpy() -> None:
+    """Importing numpy takes ~0.09 s and starts OpenBLAS threads: a small import's near-miss
+    searches are cheaper without it."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from kgraph.resolve import Resolver\n"
+        "r = Resolver.default()\n"
+        "assert r.resolve('Cardif Council').near_miss.id == 'la/CRF'\n"
+        "for i in range(50):\n"
+        "    r.resolve(f'Upper Beckworth {i} Borough Council')\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
 def test_no_near_miss_for_resolved_or_unrelated(r: Resolver) -> None:
     assert r.resolve("Cardiff Council").near_miss is None
     assert r.resolve("Capita").near_miss is None
