@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import datetime as dt
 import difflib
 import functools
@@ -116,6 +117,13 @@ class Resolver:
     """
 
     def __init__(self, orgs: Iterable[Organisation], short_forms: dict[str, str] | None = None):
+        self._start()
+        for org in orgs:
+            self._add(org)
+        short = {norm(k): v for k, v in (short_forms or {}).items() if v in self._orgs}
+        self._finish(short)
+
+    def _start(self) -> None:
         self._orgs: dict[str, Organisation] = {}
         self._codes: dict[str, Organisation] = {}
         # key -> {org id: matched an official name (name/short/welsh) rather than an alias}
@@ -128,19 +136,53 @@ class Resolver:
         # a view's (without_near_misses) source's cache, which it reads and adds to
         self._shared = self._cache
         self._near_indexes: dict[str, _NearIndex] = {}
-        for org in orgs:
-            self._add(org)
+
+    def _finish(self, short: dict[str, str]) -> None:
+        """The indexes that follow from the bodies and the name indexes; `short`: normalised
+        short form -> body id."""
         for org in sorted(self._orgs.values(), key=lambda o: o.kind not in FAMILIES["council"]):
             for code in (org.register_code, org.gss, *org.former_gss):  # councils win clashes
                 if code:
                     self._codes.setdefault(code, org)
                     self._codes.setdefault(code.upper(), org)
-        self._short = {
-            norm(k): self._orgs[v] for k, v in (short_forms or {}).items() if v in self._orgs
-        }
+        self._short = {k: self._orgs[v] for k, v in short.items()}
         self._near: dict[str, list[str]] = {}
         for fam, key in self._cores:
             self._near.setdefault(fam, []).append(key)
+
+    def index_state(self) -> dict[str, Any]:
+        """The bodies and the name indexes built from them, as JSON values: normalising
+        every name is most of building a resolver (`from_index_state` reads them back)."""
+        fields = [f.name for f in dataclasses.fields(Organisation)]
+        return {
+            "fields": fields,
+            "orgs": [[getattr(o, f) for f in fields] for o in self._orgs.values()],
+            "exact": self._exact,
+            "cores": {f"{fam}\t{c}": ids for (fam, c), ids in self._cores.items()},
+            "prefix": self._prefix,
+            "short": {k: o.id for k, o in self._short.items()},
+        }
+
+    @classmethod
+    def from_index_state(cls, state: dict[str, Any]) -> Resolver:
+        """The resolver `index_state` was taken from, as it was before its first lookup.
+        `state` is taken over, not copied (as json.load returns it)."""
+        self = cls.__new__(cls)
+        self._start()
+        fields = [f.name for f in dataclasses.fields(Organisation)]
+        if state["fields"] != fields:
+            raise ValueError("saved by another version of Organisation")
+        lists = [i for i, f in enumerate(fields) if f in _LIST_FIELDS]
+        for row in state["orgs"]:
+            for i in lists:
+                row[i] = tuple(row[i])
+            org = Organisation(*row)
+            self._orgs[org.id] = org
+        self._exact = state["exact"]
+        self._cores = {tuple(k.split("\t", 1)): ids for k, ids in state["cores"].items()}  # type: ignore[misc]
+        self._prefix = state["prefix"]
+        self._finish(state["short"])
+        return self
 
     def _add(self, org: Organisation) -> None:
         self._orgs[org.id] = org
@@ -555,7 +597,21 @@ def is_generic(name: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _default_resolver() -> Resolver:
-    return Resolver.from_csv(register_path())
+    """Built once per process, and kept between processes (kgraph.register_cache)."""
+    from kgraph.register_cache import load_state, save_state
+
+    path = register_path()
+    # what the built resolver depends on: the register, and the code that indexes it
+    inputs = [path, path.with_name("short_forms.csv"), Path(__file__), Path(names.__file__)]
+    state = load_state(inputs)
+    if state is not None:
+        try:
+            return Resolver.from_index_state(state)
+        except (KeyError, TypeError, ValueError, AttributeError):  # not of this kgraph's shape
+            pass
+    resolver = Resolver.from_csv(path)
+    save_state(inputs, resolver.index_state())
+    return resolver
 
 
 def register_path() -> Path:

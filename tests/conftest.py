@@ -14,6 +14,14 @@ REFERENCE = SHARED / "reference"
 SAMPLE = ROOT / "data" / "sample"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The register's index cache (kgraph.register_cache) goes to a folder of this run,
+    not the user's ~/.cache; subprocesses started by the tests inherit it."""
+    import tempfile
+
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="kgraph-test-cache-")
+
+
 def need_shared() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip(f"{REFERENCE} not found: the shared reference data is not on this machine")
