@@ -51,6 +51,7 @@ WORKERS_ENV = "KGRAPH_WORKERS"  # worker processes for a batch; 1 imports file a
 MAX_BYTES = 16 << 20  # a larger file is streamed to the store by this process instead
 MAX_WORKERS = 8
 NOTE_EVERY = 0.5  # seconds between a worker's counts of records read (progress)
+POLL = 0.01  # seconds between looks at the workers while this process loads graphs
 
 Outcome = ImportReport | KgraphError
 ProgressFor = Callable[[Path], contextlib.AbstractContextManager[Progress | None]]
@@ -134,8 +135,11 @@ def import_files(
             built = None
             job = plan.pop(path, None)  # a path given twice is built once
             if job is not None:  # a few files ahead of this one are built meanwhile
-                if not pool.ready(path):  # nothing loaded waits unreported behind a build
-                    yield from loads.finish()
+                # while loads are under way, whichever ends first: a load (reported at
+                # once, never held back behind a build) or this file's build (whose load
+                # then starts beside them)
+                while loads.pending and not pool.ready(path):
+                    yield from loads.finish(wait_at_most=POLL)
                 kind, value = _awaited(pool, path, 2 * count, progress_for)
                 if kind == "error":  # the file's own error, as import_file gives it
                     yield from loads.finish()
@@ -171,10 +175,17 @@ class _Loads:
         )
         self._pending.append((path, report, load))
 
-    def finish(self) -> Iterator[tuple[Path, Outcome]]:
-        """Each load's outcome in order, once it has ended."""
+    @property
+    def pending(self) -> bool:
+        return bool(self._pending)
+
+    def finish(self, wait_at_most: float | None = None) -> Iterator[tuple[Path, Outcome]]:
+        """Each load's outcome in order, once it has ended; with `wait_at_most`, only those
+        that end within that many seconds."""
         while self._pending:
             path, report, load = self._pending[0]
+            if wait_at_most is not None and not wait([load], timeout=wait_at_most).done:
+                return
             try:
                 load.result()
             except KgraphError as exc:  # load_new_graph removed what it had loaded

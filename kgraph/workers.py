@@ -115,7 +115,9 @@ class Workers:
             latest = self._notes.pop(key, _NOTHING)
             if latest is not _NOTHING and on_note is not None:
                 on_note(latest)
-        self._notes.pop(key, None)
+        latest = self._notes.pop(key, _NOTHING)  # heard while nobody waited for this job
+        if latest is not _NOTHING and on_note is not None:
+            on_note(latest)
         return self._done.pop(key)
 
     def ready(self, key: Hashable) -> bool:

@@ -95,3 +95,20 @@ def test_ready_tells_whether_a_result_is_in_without_waiting() -> None:
         while not pool.ready("slow") and time.monotonic() < deadline:
             time.sleep(0.05)
         assert pool.result("slow", ahead=2) == ("ok", 0.5)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_notes_of_a_result_already_in_still_reach_the_caller(method: str) -> None:
+    """A job that finished while the caller looked elsewhere (`ready`) still gives its
+    latest note when its result is asked for: a file's progress ends at its count."""
+    import time
+
+    heard: list[int] = []
+    with Workers(1, _counting, method=method) as pool:
+        pool.feed([("a", (3,))])
+        pool._dispatch(ahead=1)
+        deadline = time.monotonic() + 10
+        while not pool.ready("a") and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert pool.result("a", ahead=1, on_note=heard.append) == ("ok", "3 done")
+    assert heard == [3]
