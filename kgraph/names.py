@@ -335,7 +335,8 @@ _GENERIC_WORDS = words(
     "service services brigade nhs health board boards trust trusts hospital hospitals body "
     "bodies organisation organisations organization organizations agency agencies "
     "department departments government governments ministry ministries partnership "
-    "partnerships region regions area areas"
+    "partnerships region regions area areas committee committees forum forums group groups "
+    "working steering joint scrutiny advisory"
 )
 
 
@@ -389,6 +390,16 @@ _PATTERNS: tuple[tuple[str, str, str], ...] = (
     (r"\bcombined (county )?authority\b", "combined-authority", ""),
     (r"^university of\b|\buniversity$|\buniversity (college|of)\b", "university", ""),
     (r"\bcollege\b", "college", ""),
+    (  # boards, groups and committees public bodies set up together, not firms
+        r"\b(leadership|implementation|working|steering|advisory|programme|program|project"
+        r"|partnership|partnerships|reference|strategy|liaison|scrutiny|oversight"
+        r"|transformation|improvement|delivery) group$"
+        r"|\b(partnership|programme|program|project|safeguarding|services|scrutiny|oversight"
+        r"|transformation|improvement|delivery|leadership|advisory|strategic|joint) board$"
+        r"|\b(committee|forum)$",
+        "other-public-body",
+        "",
+    ),
     (
         r"\b(ltd|limited|plc|llp|and co|group|holdings|inc)$|\b(ltd|limited|plc|llp)\b",
         "company",

@@ -327,6 +327,14 @@ def test_codes(r: Resolver) -> None:
         ("Acme LLP", "company"),
         ("Smith & Co", "company"),
         ("Wise Group", "company"),
+        ("Barchester Holdings Group", "company"),
+        ("Public Sector Leadership Group", "other-public-body"),
+        ("Simpson Implementation Group", "other-public-body"),
+        ("Barsetshire Waste Partnership Board", "other-public-body"),
+        ("Barchester Public Services Board", "other-public-body"),
+        ("Barsetshire Safeguarding Board", "other-public-body"),
+        ("Glamorgan Joint Scrutiny Committee", "other-public-body"),
+        ("Barsetshire Steering Group Ltd", "company"),
         ("Capita", "company"),
         ("Serco", "company"),
         ("Liberata UK", "company"),
@@ -432,7 +440,8 @@ def test_no_near_miss_for_resolved_or_unrelated(r: Resolver) -> None:
 @pytest.mark.parametrize(
     "name",
     ["local councils", "the council", "councils", "the police", "Council", "the county council",
-     "neighbouring authorities", "partner organisations", "the Government"],
+     "neighbouring authorities", "partner organisations", "the Government", "the Committee",
+     "Working Group", "the Joint Committee", "Forum", "the steering group"],
 )  # fmt: skip
 def test_generic_mentions_do_not_resolve(r: Resolver, name: str) -> None:
     assert is_generic(name)
