@@ -342,7 +342,15 @@ def _outcome_table(rows: list[dict]) -> str:
         part = [r for r in rows if r["group"] == group]
         if part:
             out.append(f"\n{title}\n")
-            out.append(tables.as_table(part, columns, limit=40))
+            if group == "top":  # one partnership a row: its savings are what it has to say
+                part = [
+                    {"name": r["name"], "yearly": _gbp(r["yearly_total"]),
+                     "one_off": _gbp(r["one_off_total"])}
+                    for r in part
+                ]  # fmt: skip
+                out.append(tables.as_table(part, ["name", "yearly", "one_off"], limit=40))
+            else:
+                out.append(tables.as_table(part, columns, limit=40))
     return "".join(out)
 
 

@@ -128,6 +128,10 @@ def test_brokers_communities_outcomes(imported) -> None:
     assert [r["name"] for r in outcomes if r["group"] == "top"] == ["Waste Two", "Waste One"]
     table = imported("outcomes").output
     assert "2 of 4 partnerships (50.0%) report efficiency gains or savings" in table
+    top = table.split("Top partnerships by savings")[1].splitlines()
+    assert top[1].split() == ["name", "yearly", "one_off"]  # a partnership a row: no shares
+    assert [line.split()[:2] for line in top[3:5]] == [["Waste", "Two"], ["Waste", "One"]]
+    assert all(line.split()[-1] == "none" for line in top[3:5])  # no one-off savings
 
 
 @pytest.mark.parametrize(
