@@ -281,14 +281,16 @@ class Resolver:
         Raises ValueError for an empty name (a record without a name is the importer's
         reject, not an organisation).
         """
-        if not isinstance(name, str) or not clean(name):
+        if not isinstance(name, str):
             raise ValueError("empty organisation name")
         # the name's candidates do not depend on the date or region (only the choice
         # among several does), so they are memoised apart: a source repeats a name on
-        # many rows, each with its own date
+        # many rows, each with its own date (an empty name is never memoised)
         key = (name, code)
         found = self._cache.get(key) or self._shared.get(key)
         if found is None:
+            if not clean(name):
+                raise ValueError("empty organisation name")
             found = self._candidates(name, code)
             if len(self._cache) < 200_000:
                 self._cache[key] = found
@@ -305,13 +307,15 @@ class Resolver:
         open between several (`ambiguous`); None when it would be a new organisation, which
         is not made. For callers that try many candidate names and keep register bodies
         only: an unknown name's typing and IRI are the dear part of resolving it."""
-        if not isinstance(name, str) or not clean(name):
+        if not isinstance(name, str):
             return None
         found = self._cache.get((name, None)) or self._shared.get((name, None))
         if found is None:
             key = (name, None, "registered")
             found = self._cache.get(key, _NOT_CACHED)
             if found is _NOT_CACHED:
+                if not clean(name):
+                    return None
                 found = self._candidates(name, None, new=False)
                 if len(self._cache) < 200_000:
                     self._cache[key] = found

@@ -119,6 +119,7 @@ class SourceGraph:
         self._concepts: dict[tuple[str, str, bool], object] = {}
         self._terms: dict[object, Term] = {}  # rdflib IRI -> its pyoxigraph node, converted once
         self._record_keys: dict[str, int] = {}  # record key -> records given that key so far
+        self._digests: dict[DigestRef, URIRef] = {}
 
     def add(self, s: object, p: object, o: object) -> None:
         """Terms may be rdflib's or pyoxigraph's; the graph holds pyoxigraph's."""
@@ -423,7 +424,11 @@ class SourceGraph:
         return node
 
     def digest(self, ref: DigestRef) -> URIRef:
-        node = ID[f"digest/{digest(ref.key)}"]
+        # memoised per graph: every item of an issue names it
+        node = self._digests.get(ref)
+        if node is not None:
+            return node
+        node = self._digests[ref] = ID[f"digest/{digest(ref.key)}"]
         self.add(node, RDF.type, KG.NewsDigest)
         self.add(node, DCTERMS.title, lit(ref.title))
         self.add(node, RDFS.label, lit(ref.title))

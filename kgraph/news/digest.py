@@ -31,6 +31,7 @@ READ_MORE = re.compile(
     r"\s*(?:>+|»+|›+|\.{3}|…|-+>|:)?\s*(?:here\b)?\s*(?:>+|»+)?\s*",
     re.IGNORECASE,
 )
+_ARROW = re.compile(r"(?:>|»|›|…|\.\.\.)\s*$")  # a read-more marker that points on
 RULE = re.compile(r"^[\s*\-=_~#•·+]{3,}$")
 BULLET = re.compile(r"^(?:[·•▪◦●■□*\-–—o§]|\d{1,2}[.)])\s+")
 BOILERPLATE = re.compile(
@@ -141,7 +142,7 @@ def _marker(text: str) -> re.Match[str] | None:
     """The first read-more marker that ends a sentence-like run (not "read more about X")."""
     for m in READ_MORE.finditer(text):
         tail = text[m.end() :]
-        arrow = re.search(r"(?:>|»|›|…|\.\.\.)\s*$", m.group(0))
+        arrow = _ARROW.search(m.group(0))
         if arrow or not tail or tail[:1].isupper():
             return m
     return None
