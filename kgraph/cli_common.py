@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from kgraph.errors import KgraphError
+from kgraph.errors import KgraphError, disk_problem
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -66,6 +66,11 @@ class KgraphGroup(click.Group):
             if exc.exit_code == 2:
                 raise click.UsageError(str(exc), ctx) from None
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a full or read-only disk is not a bug: one line
+            problem = disk_problem(exc)
+            if problem is None or _debug(ctx):
+                raise
+            raise click.ClickException(str(problem)) from None
         except KeyboardInterrupt:
             if _debug(ctx):
                 raise

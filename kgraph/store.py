@@ -23,7 +23,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from kgraph.errors import KgraphError, StoreBusy
+from kgraph.errors import KgraphError, StoreBusy, disk_problem
 from kgraph.vocab import ID, KG, ONTOLOGY_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
@@ -166,18 +166,34 @@ class Store:
         return store
 
     def close(self) -> None:
-        if self.writable and self.path is not None:
-            self.ox.flush()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the descriptor releases the flock
-            self._lock_fd = None
-        self.ox = None  # type: ignore[assignment]  # RocksDB closes when collected
+        try:
+            if self.writable and self.path is not None and self.ox is not None:
+                self.ox.flush()
+        finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # closing the descriptor releases the flock
+                self._lock_fd = None
+            self.ox = None  # type: ignore[assignment]  # RocksDB closes when collected
 
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        """Closed whatever happened; a full or read-only disk, met inside the block or by
+        the closing flush, becomes one line (DiskProblem) instead of a traceback."""
+        try:
+            self.close()
+        except OSError as closing:
+            if exc is None:
+                problem = disk_problem(closing, self.path)
+                if problem is not None:
+                    raise problem from None
+                raise
+            # the error already on its way is the one to report, not the flush's echo of it
+        if exc is not None:
+            problem = disk_problem(exc, self.path)
+            if problem is not None:
+                raise problem from None
 
     # -- reading -----------------------------------------------------------------------
     def dataset(self) -> Dataset:
