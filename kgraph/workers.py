@@ -104,21 +104,19 @@ class Workers:
     ) -> Result:
         """The result for `key`, waiting for it; other jobs run meanwhile, with at most
         `ahead` results held or being made at once. `on_note` gets the job's latest `note`
-        while it is awaited."""
-        while key not in self._done:
-            self._dispatch(ahead)
-            if key in self._done:
-                break
-            if not self._busy:  # never given to a worker (every worker died)
-                return ("lost", "no worker left")
-            self._collect()
+        while it is awaited, and the last one heard before (while nobody waited for it)."""
+        while True:
             latest = self._notes.pop(key, _NOTHING)
             if latest is not _NOTHING and on_note is not None:
                 on_note(latest)
-        latest = self._notes.pop(key, _NOTHING)  # heard while nobody waited for this job
-        if latest is not _NOTHING and on_note is not None:
-            on_note(latest)
-        return self._done.pop(key)
+            if key in self._done:
+                return self._done.pop(key)
+            self._dispatch(ahead)
+            if key in self._done:
+                continue
+            if not self._busy:  # never given to a worker (every worker died)
+                return ("lost", "no worker left")
+            self._collect()
 
     def ready(self, key: Hashable) -> bool:
         """Whether the result for `key` is in, without waiting for it."""
