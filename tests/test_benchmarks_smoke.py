@@ -58,6 +58,7 @@ def test_benchmarks_at_scale_s_print_their_ratios() -> None:
             line = next(x for x in imports.splitlines() if x.startswith(label))
             assert re.search(RATIO + r"$", line), (name, line)
         assert re.search(r"ratio kgraph/native: " + RATIO, imports), name
+        assert re.search(r"ratio kgraph/native CPU: " + RATIO, imports), name
         assert re.search(r"ratio rdflib/native: " + RATIO, imports), name
     assert re.search(r"ratio re-import/import: " + RATIO, sections["compendium CSV (S)"])
     assert "kgraph re-import, a row inserted at top" in sections["compendium CSV (S)"]
