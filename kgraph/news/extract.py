@@ -94,6 +94,11 @@ _KIND_CUES: tuple[tuple[str, float, str], ...] = (
     ("joint-working", 0.7, r"\bcollaborat\w*|\bpartnerships?\b|\balliance\b|\bjointly\b"),
 )  # fmt: skip
 _CUES = [(kind, strength, re.compile(rx, re.IGNORECASE)) for kind, strength, rx in _KIND_CUES]
+# The same cues matched case-sensitively against lower-cased text, twice as fast as
+# IGNORECASE: the cues hold no upper-case escape, so lowering them changes only letters.
+_CUES_LOWER = [(kind, strength, re.compile(rx.lower())) for kind, strength, rx in _KIND_CUES]
+# Letters IGNORECASE matches to an ASCII letter that lower() leaves alone (dotless i, long s)
+_FOLDS_APART = frozenset("\u0131\u017f")
 # Kinds that win over the others in one sentence (a partner change mentions joint working).
 _PRIORITY = ("partnership-ended", "in-sourcing", "merger-talks")
 _STARTS = frozenset(
@@ -162,7 +167,12 @@ def sentences(text: str) -> list[str]:
 def kind_of(text: str) -> tuple[str | None, float, int]:
     """(kind notation, strength, position) of the collaboration a text names, or None."""
     hits: list[tuple[int, float, str]] = []
-    for kind, strength, rx in _CUES:
+    lowered = text.lower()
+    # a lower-cased letter that grew ("İ" -> "i̇") would move every position after it
+    cues = _CUES if len(lowered) != len(text) or not _FOLDS_APART.isdisjoint(text) else _CUES_LOWER
+    if cues is _CUES_LOWER:
+        text = lowered
+    for kind, strength, rx in cues:
         m = rx.search(text)
         if m:
             hits.append((m.start(), strength, kind))

@@ -99,6 +99,39 @@ def test_detect_scores_news_and_leaves_tables_alone() -> None:
     assert reg.choose(SAMPLE / "compendium.csv").name == "compendium"
 
 
+# -- collaboration kinds ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "COUNCILS TO SHARE A CHIEF EXECUTIVE",
+        "Town council sets up a LATC for its leisure centres",
+        "İstanbul visit: Kent and Medway councils to share legal services",  # İ grows
+        "Councils quıt the partnership",  # a dotless i, which IGNORECASE folds to "i"
+        "ſhared ſervices for Dorset",  # a long s, which IGNORECASE folds to "s"
+        "Hull £3m deal: councils jointly procure waste contracts",
+        "No collaboration named here at all",
+    ],
+)
+def test_the_kind_a_headline_names_does_not_depend_on_its_case(headline: str) -> None:
+    from kgraph.news import extract
+
+    def by_ignorecase(text: str) -> tuple[str | None, float, int]:  # the cues as written
+        hits = [(m.start(), s, k) for k, s, rx in extract._CUES if (m := rx.search(text))]
+        if not hits:
+            return None, 0.0, -1
+        for kind in extract._PRIORITY:
+            for pos, strength, k in hits:
+                if k == kind:
+                    return kind, strength, pos
+        pos, strength, kind = min(hits, key=lambda h: (-h[1], h[0]))
+        return kind, strength, pos
+
+    for text in (headline, headline.lower(), headline.swapcase()):
+        assert extract.kind_of(text) == by_ignorecase(text), text
+
+
 # -- digests ---------------------------------------------------------------------------------
 
 
