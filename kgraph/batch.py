@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -68,7 +69,7 @@ class _Job:
 @dataclass
 class _Built:
     report: ImportReport
-    body: bytes  # N-Quads of the graph's content
+    body: Path  # a file of N-Quads of the graph's content, in the batch's scratch folder
     head: bytes  # N-Quads about the graph itself (its kg:Source description), loaded last
 
 
@@ -122,15 +123,22 @@ def import_files(
         count = worker_count(len(plan))
     else:
         count = max(1, min(workers, len(plan)))
-    if count < 2:
+    scratch = None  # each worker writes its graphs' bodies here, read by this process
+    # (without a temporary folder to be had, one file after another)
+    with contextlib.suppress(OSError):
+        scratch = tempfile.TemporaryDirectory(prefix="kgraph-batch-") if count > 1 else None
+    if scratch is None:
         for path, importer in files:
             yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
         return
     with (
         contextlib.nullcontext(given) if given else Workers(count, _build, _warm_up) as pool,
+        # the bulk loader reads a file as it is: ~20 ms less per 6 MB graph than its bytes
+        # sent down the worker's pipe and copied here
+        scratch as folder,
         _Loads(store, count) as loads,
     ):
-        pool.feed((job.path, (job, options, rejects_dir)) for job in plan.values())
+        pool.feed((job.path, (job, options, rejects_dir, Path(folder))) for job in plan.values())
         for path, importer in files:
             built = None
             job = plan.pop(path, None)  # a path given twice is built once
@@ -169,11 +177,14 @@ class _Loads:
         self._pending: deque[tuple[Path, ImportReport, Future[None]]] = deque()
 
     def start(self, path: Path, built: _Built) -> None:
-        report = built.report
-        load = self._threads.submit(
-            self._store.load_new_graph, report.source, built.body, built.head
-        )
-        self._pending.append((path, report, load))
+        load = self._threads.submit(self._load, built)
+        self._pending.append((path, built.report, load))
+
+    def _load(self, built: _Built) -> None:
+        try:
+            self._store.load_new_graph(built.report.source, built.body, built.head)
+        finally:
+            built.body.unlink(missing_ok=True)  # a large batch holds one scratch file a load
 
     @property
     def pending(self) -> bool:
@@ -310,8 +321,11 @@ def _warm_up() -> None:
     Resolver.default()
 
 
-def _build(job: _Job, options: ImportOptions, rejects_dir: Path | None) -> _Built | None:
-    """In a worker: the file's graph as N-Quads, or None when it needs the store."""
+def _build(
+    job: _Job, options: ImportOptions, rejects_dir: Path | None, scratch: Path
+) -> _Built | None:
+    """In a worker: the file's graph as N-Quads (its body in a file of `scratch`), or None
+    when it needs the store."""
     from kgraph.plugins import registry
     from kgraph.resolve import Resolver
     from kgraph.triples import SourceGraph
@@ -345,8 +359,9 @@ def _build(job: _Job, options: ImportOptions, rejects_dir: Path | None) -> _Buil
         )
         g = ox.NamedNode(job.graph)
         nquads = ox.RdfFormat.N_QUADS
-        body = ox.serialize(
-            (ox.Quad(s, p, o, g) for s, p, o in out.triples if s != g), format=nquads
+        body = scratch / f"{job.sha}.nq"  # no two files of a batch share their bytes
+        ox.serialize(
+            (ox.Quad(s, p, o, g) for s, p, o in out.triples if s != g), body, format=nquads
         )
         head = ox.serialize(
             (ox.Quad(s, p, o, g) for s, p, o in out.triples if s == g), format=nquads

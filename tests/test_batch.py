@@ -401,3 +401,47 @@ def test_a_batch_stopped_early_writes_only_what_it_reported(tmp_path: Path, monk
     assert len(seen) >= 2  # another file's load was under way: it was removed again
     assert sources == {str(report.source)}
     assert {g for g in graphs if "/source/" in g} == {str(report.source)}
+
+
+def test_a_batch_leaves_no_scratch_files(tmp_path: Path, inputs, monkeypatch) -> None:
+    """The workers' graphs pass through a temporary folder, which goes with the batch."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    outcomes = _run(tmp_path / "store", inputs, workers=2)
+    assert dict(_summary(outcomes))["weekly_digest.txt"][0] > 0
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_graphs_a_worker_cannot_write_down_are_built_here(
+    tmp_path: Path, inputs, monkeypatch
+) -> None:
+    """A full or vanished temporary folder costs time, not files (the batch's own folder
+    gone here: every worker's write fails, and this process builds those files itself)."""
+    import contextlib
+
+    import kgraph.batch
+
+    serial = _run(tmp_path / "serial", inputs, workers=1)
+    gone = str(tmp_path / "gone")
+    monkeypatch.setattr(
+        kgraph.batch.tempfile, "TemporaryDirectory", lambda **_: contextlib.nullcontext(gone)
+    )
+    parallel = _run(tmp_path / "parallel", inputs, workers=2)
+    assert _summary(parallel) == _summary(serial)
+    assert _quads(tmp_path / "parallel") == _quads(tmp_path / "serial")
+
+
+def test_without_a_temporary_folder_a_batch_is_imported_file_after_file(
+    tmp_path: Path, inputs, monkeypatch
+) -> None:
+    import kgraph.batch
+
+    def no_room(**_):
+        raise OSError(28, "No space left on device")
+
+    serial = _run(tmp_path / "serial", inputs, workers=1)
+    monkeypatch.setattr(kgraph.batch.tempfile, "TemporaryDirectory", no_room)
+    parallel = _run(tmp_path / "parallel", inputs, workers=2)
+    assert _summary(parallel) == _summary(serial)

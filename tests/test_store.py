@@ -181,6 +181,50 @@ def test_new_large_graph_is_written_whole(store_dir: Path) -> None:
         assert store.count(G) == len(body)
 
 
+def _built_elsewhere(folder: Path) -> tuple[Path, bytes, int]:
+    """A graph as a batch's worker leaves it: body in a file, head as bytes; its size."""
+    import pyoxigraph as ox
+
+    g = ox.NamedNode(G)
+    quads = [ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o), g) for s, p, o in triples(50)]
+    body = folder / "body.nq"
+    ox.serialize(quads, body, format=ox.RdfFormat.N_QUADS)
+    source, is_a, kind = _source_triples(0)[-1]  # the description: a kg:Source
+    described = ox.Quad(ox.NamedNode(source), ox.NamedNode(is_a), ox.NamedNode(kind), g)
+    head = ox.serialize([described], format=ox.RdfFormat.N_QUADS)
+    return body, head, len(quads) + 1
+
+
+@pytest.mark.parametrize("one_batch", [True, False])
+def test_a_graph_built_elsewhere_loads_whole(
+    store_dir: Path, tmp_path: Path, monkeypatch, one_batch: bool
+) -> None:
+    """Small: body and head in one batch of the loader; large: the head after the body."""
+    import kgraph.store
+
+    if not one_batch:
+        monkeypatch.setattr(kgraph.store, "ONE_BATCH_BYTES", 0)
+    body, head, n = _built_elsewhere(tmp_path)
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.load_new_graph(G, body, head)
+        assert store.has_graph(G) and store.count(G) == n
+    with Store.open(store_dir) as reader:
+        assert reader.has_graph(G) and reader.count(G) == n
+
+
+def test_a_graph_built_elsewhere_that_fails_to_load_leaves_nothing(
+    store_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import kgraph.store
+
+    monkeypatch.setattr(kgraph.store, "ONE_BATCH_BYTES", 0)  # the head loaded on its own
+    body, _, _ = _built_elsewhere(tmp_path)
+    with Store.open(store_dir, write=True, create=True) as store:
+        with pytest.raises(SyntaxError):
+            store.load_new_graph(G, body, b"<not n-quads")
+        assert not store.has_graph(G) and len(store.ox) == 0
+
+
 def test_failed_description_write_leaves_no_body(store_dir: Path, monkeypatch) -> None:
     """The body goes in by the bulk loader; if the description cannot follow, nothing stays."""
     import pyoxigraph as ox
