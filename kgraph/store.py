@@ -133,16 +133,16 @@ class Store:
                     f"(kgraph import FILE) or choose one with --store / ${ENV_STORE}"
                 )
             # while an import writes, RocksDB may delete a file the reader's manifest still
-            # names ("Corruption: ... No such file"): the writer's state is fine, so try again
+            # names ("Corruption: ... No such file", or an OSError "IO error: No such file
+            # or directory ... 000058.sst" when compaction removed it): the writer's state
+            # is fine, so try again
             for _ in range(20):
                 try:
                     return cls(ox.Store.read_only(str(path)), path, False)._hide_unfinished()
-                except RuntimeError as exc:
+                except (OSError, RuntimeError) as exc:
                     if "No such file" not in str(exc):
                         raise KgraphError(f"cannot open the store at {path}: {exc}") from None
                     time.sleep(0.05)
-                except OSError:
-                    break
             try:
                 return cls(ox.Store.read_only(str(path)), path, False)._hide_unfinished()
             except (OSError, RuntimeError) as exc:
