@@ -166,12 +166,17 @@ def sentences(text: str) -> list[str]:
 
 def kind_of(text: str) -> tuple[str | None, float, int]:
     """(kind notation, strength, position) of the collaboration a text names, or None."""
-    hits: list[tuple[int, float, str]] = []
     lowered = text.lower()
     # a lower-cased letter that grew ("İ" -> "i̇") would move every position after it
-    cues = _CUES if len(lowered) != len(text) or not _FOLDS_APART.isdisjoint(text) else _CUES_LOWER
-    if cues is _CUES_LOWER:
-        text = lowered
+    if len(lowered) == len(text) and _FOLDS_APART.isdisjoint(text):
+        return _strongest_cue(lowered, _CUES_LOWER)
+    return _strongest_cue(text, _CUES)
+
+
+def _strongest_cue(
+    text: str, cues: list[tuple[str, float, re.Pattern[str]]]
+) -> tuple[str | None, float, int]:
+    hits: list[tuple[int, float, str]] = []
     for kind, strength, rx in cues:
         m = rx.search(text)
         if m:

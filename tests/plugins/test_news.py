@@ -117,19 +117,9 @@ def test_detect_scores_news_and_leaves_tables_alone() -> None:
 def test_the_kind_a_headline_names_does_not_depend_on_its_case(headline: str) -> None:
     from kgraph.news import extract
 
-    def by_ignorecase(text: str) -> tuple[str | None, float, int]:  # the cues as written
-        hits = [(m.start(), s, k) for k, s, rx in extract._CUES if (m := rx.search(text))]
-        if not hits:
-            return None, 0.0, -1
-        for kind in extract._PRIORITY:
-            for pos, strength, k in hits:
-                if k == kind:
-                    return kind, strength, pos
-        pos, strength, kind = min(hits, key=lambda h: (-h[1], h[0]))
-        return kind, strength, pos
-
     for text in (headline, headline.lower(), headline.swapcase()):
-        assert extract.kind_of(text) == by_ignorecase(text), text
+        as_written = extract._strongest_cue(text, extract._CUES)  # the IGNORECASE cues
+        assert extract.kind_of(text) == as_written, text
 
 
 # -- digests ---------------------------------------------------------------------------------
