@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import compileall
+import functools
 from pathlib import Path
 
 
+@functools.cache  # once a process: run_all's benchmarks each ask
 def compile_bytecode() -> None:
     """Write the .pyc files of kgraph and its plugins, as a user's first run writes them.
 

@@ -123,11 +123,8 @@ def import_files(
         count = worker_count(len(plan))
     else:
         count = max(1, min(workers, len(plan)))
-    scratch = None  # each worker writes its graphs' bodies here, read by this process
-    # (without a temporary folder to be had, one file after another)
-    with contextlib.suppress(OSError):
-        scratch = tempfile.TemporaryDirectory(prefix="kgraph-batch-") if count > 1 else None
-    if scratch is None:
+    scratch = _scratch_folder() if count > 1 else None
+    if scratch is None:  # one process, or no temporary folder to be had: file after file
         for path, importer in files:
             yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
         return
@@ -218,6 +215,14 @@ class _Loads:
                     self._store.remove_graph(report.source)
         finally:
             self._threads.shutdown()
+
+
+def _scratch_folder() -> tempfile.TemporaryDirectory[str] | None:
+    """Where workers write their graphs' bodies for this process's loader, or None."""
+    try:
+        return tempfile.TemporaryDirectory(prefix="kgraph-batch-")
+    except OSError:
+        return None
 
 
 def _awaited(

@@ -117,6 +117,19 @@ def test_reading_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
         Store.open(tmp_path / "nowhere")
 
 
+def _reads_with(monkeypatch, read_only) -> None:
+    """kgraph.store opens readers with `read_only` in place of pyoxigraph's."""
+    import types
+
+    import pyoxigraph as ox
+
+    import kgraph.store
+
+    shim = types.SimpleNamespace(**{n: getattr(ox, n) for n in dir(ox) if not n.startswith("_")})
+    shim.Store = types.SimpleNamespace(read_only=read_only)
+    monkeypatch.setattr(kgraph.store, "ox", shim)
+
+
 @pytest.mark.parametrize(
     "error",
     [
@@ -130,11 +143,7 @@ def test_a_reader_opening_while_the_writer_compacts_tries_again(
 ) -> None:
     """RocksDB may delete a file the reader's manifest still names (seen once in ~24 runs
     of tests/test_concurrency.py): the open is tried again, not reported as a failure."""
-    import types
-
     import pyoxigraph as ox
-
-    import kgraph.store
 
     other = URIRef("https://example.org/graph")  # not a source: no description needed
     with Store.open(store_dir, write=True, create=True) as store:
@@ -146,20 +155,14 @@ def test_a_reader_opening_while_the_writer_compacts_tries_again(
             raise failures.pop()
         return ox.Store.read_only(path)
 
-    shim = types.SimpleNamespace(**{n: getattr(ox, n) for n in dir(ox) if not n.startswith("_")})
-    shim.Store = types.SimpleNamespace(read_only=read_only)
-    monkeypatch.setattr(kgraph.store, "ox", shim)
+    _reads_with(monkeypatch, read_only)
     with Store.open(store_dir) as reader:
         assert reader.count(other) == 3
     assert not failures
 
 
 def test_a_reader_is_told_plainly_what_else_stops_it(store_dir: Path, monkeypatch) -> None:
-    import types
-
     import pyoxigraph as ox
-
-    import kgraph.store
 
     with Store.open(store_dir, write=True, create=True) as store:
         store.replace_graph(G, triples(3))
@@ -167,9 +170,7 @@ def test_a_reader_is_told_plainly_what_else_stops_it(store_dir: Path, monkeypatc
     def read_only(path: str) -> ox.Store:
         raise OSError("IO error: Permission denied: store/LOCK")
 
-    shim = types.SimpleNamespace(**{n: getattr(ox, n) for n in dir(ox) if not n.startswith("_")})
-    shim.Store = types.SimpleNamespace(read_only=read_only)
-    monkeypatch.setattr(kgraph.store, "ox", shim)
+    _reads_with(monkeypatch, read_only)
     with pytest.raises(KgraphError, match="cannot open the store at .*Permission denied"):
         Store.open(store_dir)
 
