@@ -136,17 +136,13 @@ class Store:
             # names ("Corruption: ... No such file", or an OSError "IO error: No such file
             # or directory ... 000058.sst" when compaction removed it): the writer's state
             # is fine, so try again
-            for _ in range(20):
+            for tries_left in reversed(range(21)):
                 try:
                     return cls(ox.Store.read_only(str(path)), path, False)._hide_unfinished()
                 except (OSError, RuntimeError) as exc:
-                    if "No such file" not in str(exc):
+                    if "No such file" not in str(exc) or not tries_left:
                         raise KgraphError(f"cannot open the store at {path}: {exc}") from None
                     time.sleep(0.05)
-            try:
-                return cls(ox.Store.read_only(str(path)), path, False)._hide_unfinished()
-            except (OSError, RuntimeError) as exc:
-                raise KgraphError(f"cannot open the store at {path}: {exc}") from None
         if path.exists() and not path.is_dir():
             raise KgraphError(f"{path} is a file, not a kgraph store directory")
         if not create and not path.exists():

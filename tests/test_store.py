@@ -161,6 +161,24 @@ def test_a_reader_opening_while_the_writer_compacts_tries_again(
     assert not failures
 
 
+def test_a_reader_gives_up_on_a_file_that_stays_missing(store_dir: Path, monkeypatch) -> None:
+    import kgraph.store
+
+    with Store.open(store_dir, write=True, create=True) as store:
+        store.replace_graph(G, triples(3))
+    tries = []
+
+    def read_only(path: str) -> object:
+        tries.append(path)
+        raise OSError("IO error: No such file or directory: store/000058.sst")
+
+    _reads_with(monkeypatch, read_only)
+    monkeypatch.setattr(kgraph.store.time, "sleep", lambda _: None)
+    with pytest.raises(KgraphError, match="cannot open the store at .*000058.sst"):
+        Store.open(store_dir)
+    assert len(tries) == 21
+
+
 def test_a_reader_is_told_plainly_what_else_stops_it(store_dir: Path, monkeypatch) -> None:
     import pyoxigraph as ox
 
