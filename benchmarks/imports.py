@@ -76,7 +76,7 @@ def _worker(way: str, source: Path, target: Path, importer_name: str = "compendi
         started, cpu = time.perf_counter(), _cpu()
         # as `kgraph import FILES` does: several files are built by worker processes,
         # started before the store is opened (so forked, see kgraph.workers)
-        pool = start_workers(len(files))
+        pool = start_workers(len(files), importers=[importer])
         with pool or contextlib.nullcontext(), Store.open(target, write=True, create=True) as store:
             jobs = [(path, importer) for path in files]
             for path, report in import_files(store, jobs, ImportOptions(), workers=pool or 1):

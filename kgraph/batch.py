@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,9 @@ def import_files(
             yield path, _alone(store, path, importer, options, force, rejects_dir, progress_for)
         return
     with (
-        contextlib.nullcontext(given) if given else Workers(count, _build, _warm_up) as pool,
+        contextlib.nullcontext(given)
+        if given
+        else Workers(count, _build, _setup_for(i for p, i in files if p in plan)) as pool,
         # the bulk loader reads a file as it is: ~20 ms less per 6 MB graph than its bytes
         # sent down the worker's pipe and copied here
         scratch as folder,
@@ -242,13 +245,18 @@ def _awaited(
         return pool.result(path, ahead=ahead, on_note=on_note)
 
 
-def start_workers(files: int, workers: int | None = None) -> Workers | None:
+def start_workers(
+    files: int, workers: int | None = None, importers: Sequence[Importer] = ()
+) -> Workers | None:
     """A pool for `import_files` to build a batch of `files` files, or None when one
     process will do (`workers` as for `import_files`). Start it before opening the store:
     this process's workers are then forked, ready in milliseconds with what it has loaded
-    (see `kgraph.workers`). The caller closes it (it is a context manager)."""
+    (see `kgraph.workers`), and each prepares the batch's `importers` meanwhile. The caller
+    closes it (it is a context manager)."""
     count = worker_count(files) if workers is None else max(1, min(workers, files))
-    return Workers(count, _build, setup=_warm_up) if count > 1 else None
+    if count < 2:
+        return None
+    return Workers(count, _build, setup=_setup_for(importers))
 
 
 def _alone(
@@ -316,14 +324,27 @@ def _still_new(store: Store, job: _Job) -> bool:
     return not store.has_graph(URIRef(job.graph))
 
 
-def _warm_up() -> None:
-    """Load the plugins and the register once per worker, before its first file. (A worker
-    whose parent is killed ends when it next asks for work: its end of the pipe is closed.)"""
+def _setup_for(importers: Iterable[Importer]) -> Callable[[], None]:
+    """A worker's set-up, by importer name (a spawned worker is sent it pickled)."""
+    names = tuple(dict.fromkeys(i.name for i in importers if i.prepare is not None))
+    return functools.partial(_warm_up, names)
+
+
+def _warm_up(importers: tuple[str, ...] = ()) -> None:
+    """Load the plugins, the register and what the named importers prepare, once per
+    worker before its first file. (A worker whose parent is killed ends when it next asks
+    for work: its end of the pipe is closed.)"""
     from kgraph.plugins import registry
     from kgraph.resolve import Resolver
 
-    registry()
+    found = registry()
     Resolver.default()
+    for name in importers:
+        importer = found.importers.get(name)
+        if importer is None or importer.prepare is None:
+            continue  # not a registered importer: the batch builds its files itself
+        with contextlib.suppress(Exception):  # the first build meets it, for its file
+            importer.prepare()
 
 
 def _build(

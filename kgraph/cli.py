@@ -125,7 +125,9 @@ def import_(
     failures = len(failed)
     given = len(chosen) + len(failed)
     # started before the store is opened, so that they are forked ready-made (kgraph.workers)
-    pool = start_workers(len(chosen), 1 if ctx.obj.get("debug") else None)  # --debug: here
+    pool = start_workers(  # --debug: here
+        len(chosen), 1 if ctx.obj.get("debug") else None, importers=list(chosen.values())
+    )
     try:
         with pool or contextlib.nullcontext(), open_store(path, write=True, create=True) as store:
             store.ensure_ontology()

@@ -47,7 +47,8 @@ class Importer:
     ``detect(path)`` returns a score from 0 (not mine) to 100 (certainly mine) and
     never raises. ``read(path, options)`` yields records and rejects, never touches
     the store and never prints; it raises ``kgraph.errors.BadInput`` when the file
-    as a whole is unusable.
+    as a whole is unusable. ``prepare()``, if given, loads what ``read`` would load on its
+    first file; an error there is ignored (``read`` meets it again and reports it).
     """
 
     name: str
@@ -60,6 +61,9 @@ class Importer:
     # its records are matched against what the store holds (survey answers against the
     # partnerships they are about): a batch imports such files after the others
     reads_store: bool = False
+    # loads what `read` needs before its first file (modules, word tables): a batch's
+    # workers call it while the parent opens the store, instead of inside the first build
+    prepare: Callable[[], None] | None = None
 
 
 @hookspec

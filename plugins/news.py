@@ -132,6 +132,13 @@ def read(path: Path, options: ImportOptions) -> Iterator[Record | Reject]:
     yield from Extractor(str(path)).run(blocks)
 
 
+def prepare() -> None:
+    from kgraph.news import feeds  # noqa: F401 - imported by read(), loaded here ahead of it
+    from kgraph.news.extract import prepare as prepare_extractor
+
+    prepare_extractor()
+
+
 IMPORTER = Importer(
     name="news",
     description="News digests, single articles (text or HTML) and RSS/Atom feeds -> events",
@@ -139,6 +146,7 @@ IMPORTER = Importer(
     detect=detect,
     read=read,
     fields=(),
+    prepare=prepare,
 )
 
 

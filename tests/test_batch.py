@@ -151,6 +151,48 @@ def test_files_built_by_workers_show_their_progress(tmp_path: Path, monkeypatch)
         assert 0 < counted[path.name] <= outcomes[path].records + len(outcomes[path].rejects)
 
 
+def test_workers_prepare_the_importers_of_their_batch(tmp_path: Path, monkeypatch) -> None:
+    """Each worker loads what the batch's importers prepare (the news importer's word
+    tables) before its first file, while this process opens the store; an importer whose
+    preparation fails still has its files imported, as one file after another would."""
+    import dataclasses
+    import os
+
+    import kgraph.batch as batch
+    from kgraph.workers import Workers
+
+    reg = registry()
+    news = reg.get("news")
+    assert news.prepare is not None
+    assert batch._setup_for([news, reg.get("compendium"), news]).args == (("news",),)
+    files = [
+        Path(shutil.copy(DATA / "news" / "weekly_digest.txt", tmp_path / "a.txt")),
+        Path(shutil.copy(DATA / "news" / "article.txt", tmp_path / "b.txt")),
+    ]
+    serial = _summary(_run(tmp_path / "serial", files, workers=1))
+    marks = tmp_path / "prepared"
+    marks.mkdir()
+
+    def prepare() -> None:
+        (marks / str(os.getpid())).touch()
+
+    def broken() -> None:
+        raise RuntimeError("no word tables")
+
+    for name, how in (("marked", prepare), ("broken", broken)):
+        importer = dataclasses.replace(news, prepare=how)
+        monkeypatch.setitem(reg.importers, "news", importer)  # forked: the workers' too
+        with (
+            Workers(2, batch._build, batch._setup_for([importer]), method="fork") as pool,
+            Store.open(tmp_path / name, write=True, create=True) as store,
+        ):
+            store.ensure_ontology()
+            jobs = [(path, importer) for path in files]
+            assert _summary(import_files(store, jobs, ImportOptions(), workers=pool)) == serial
+    prepared = {int(p.name) for p in marks.iterdir()}
+    assert len(prepared) == 2 and os.getpid() not in prepared
+
+
 def test_a_second_batch_changes_nothing(tmp_path: Path, inputs) -> None:
     store_dir = tmp_path / "store"
     _run(store_dir, inputs, workers=2)

@@ -278,6 +278,12 @@ def _labels_by_first_word() -> dict[str, list[tuple[int, _Label]]]:
     return _BY_FIRST
 
 
+def prepare() -> None:
+    """Build the word tables and the finder a first item would (see Importer.prepare)."""
+    _labels_by_first_word()
+    OrgFinder.default()
+
+
 def services_in(text: str) -> list[str]:
     """Service-area notations a text names, longest labels first, in order of appearance.
 
