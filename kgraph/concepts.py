@@ -74,13 +74,28 @@ class Concept:
 # -- normalisation -----------------------------------------------------------------------------
 
 
+_APOSTROPHE = re.compile(r"['\u2019`]")
+_INITIALS = re.compile(r"\b(?:[a-z0-9]\.){2,}")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _tokens(text: str) -> tuple[str, ...]:
     """Lower-case ASCII words, '&' read as 'and', plurals folded, a leading 'the' dropped."""
+    return _tokens_of_short(text) if len(text) <= 200 else _tokenise(text)
+
+
+# short texts repeat: every label of the schemes is read twice, a source's values often
+@functools.lru_cache(maxsize=8192)
+def _tokens_of_short(text: str) -> tuple[str, ...]:
+    return _tokenise(text)
+
+
+def _tokenise(text: str) -> tuple[str, ...]:
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     t = t.replace("&", " and ").replace("_", " ")
-    t = re.sub(r"['\u2019`]", "", t)  # children's -> childrens
-    t = re.sub(r"\b(?:[a-z0-9]\.){2,}", lambda m: m.group(0).replace(".", ""), t)  # I.C.T.
-    words = [singular(w) for w in re.findall(r"[a-z0-9]+", t)]
+    t = _APOSTROPHE.sub("", t)  # children's -> childrens
+    t = _INITIALS.sub(lambda m: m.group(0).replace(".", ""), t)  # I.C.T.
+    words = [singular(w) for w in _WORD.findall(t)]
     while words and words[0] == "the":
         words.pop(0)
     return tuple(words)

@@ -23,6 +23,7 @@ organisation match and hedges lower it; below 0.7 a fact is marked kg:needsRevie
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -93,10 +94,18 @@ _KIND_CUES: tuple[tuple[str, float, str], ...] = (
      r"|\bmemorandum\s+of\s+understanding|\bworking\s+group"),
     ("joint-working", 0.7, r"\bcollaborat\w*|\bpartnerships?\b|\balliance\b|\bjointly\b"),
 )  # fmt: skip
-_CUES = [(kind, strength, re.compile(rx, re.IGNORECASE)) for kind, strength, rx in _KIND_CUES]
-# The same cues matched case-sensitively against lower-cased text, twice as fast as
-# IGNORECASE: the cues hold no upper-case escape, so lowering them changes only letters.
+# The cues matched case-sensitively against lower-cased text, twice as fast as IGNORECASE:
+# the cues hold no upper-case escape, so lowering them changes only letters.
 _CUES_LOWER = [(kind, strength, re.compile(rx.lower())) for kind, strength, rx in _KIND_CUES]
+
+
+@functools.cache
+def _cues_ignorecase() -> list[tuple[str, float, re.Pattern[str]]]:
+    """The cues as written, for the rare text lower() cannot stand in for (compiled on
+    first need: compiling them cost every process ~10 ms)."""
+    return [(kind, strength, re.compile(rx, re.IGNORECASE)) for kind, strength, rx in _KIND_CUES]
+
+
 # Letters IGNORECASE matches to an ASCII letter that lower() leaves alone (dotless i, long s)
 _FOLDS_APART = frozenset("\u0131\u017f")
 # Kinds that win over the others in one sentence (a partner change mentions joint working).
@@ -170,7 +179,7 @@ def kind_of(text: str) -> tuple[str | None, float, int]:
     # a lower-cased letter that grew ("İ" -> "i̇") would move every position after it
     if len(lowered) == len(text) and _FOLDS_APART.isdisjoint(text):
         return _strongest_cue(lowered, _CUES_LOWER)
-    return _strongest_cue(text, _CUES)
+    return _strongest_cue(text, _cues_ignorecase())
 
 
 def _strongest_cue(

@@ -118,7 +118,7 @@ def test_the_kind_a_headline_names_does_not_depend_on_its_case(headline: str) ->
     from kgraph.news import extract
 
     for text in (headline, headline.lower(), headline.swapcase()):
-        as_written = extract._strongest_cue(text, extract._CUES)  # the IGNORECASE cues
+        as_written = extract._strongest_cue(text, extract._cues_ignorecase())
         assert extract.kind_of(text) == as_written, text
 
 
