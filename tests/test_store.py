@@ -261,14 +261,13 @@ def _built_elsewhere(folder: Path) -> tuple[Path, bytes, int]:
     """A graph as a batch's worker leaves it: body in a file, head as bytes; its size."""
     import pyoxigraph as ox
 
-    g = ox.NamedNode(G)
-    quads = [ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o), g) for s, p, o in triples(50)]
-    body = folder / "body.nq"
-    ox.serialize(quads, body, format=ox.RdfFormat.N_QUADS)
+    made = [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), ox.Literal(o)) for s, p, o in triples(50)]
+    body = folder / "body.nt"
+    ox.serialize(made, body, format=ox.RdfFormat.N_TRIPLES)
     source, is_a, kind = _source_triples(0)[-1]  # the description: a kg:Source
-    described = ox.Quad(ox.NamedNode(source), ox.NamedNode(is_a), ox.NamedNode(kind), g)
-    head = ox.serialize([described], format=ox.RdfFormat.N_QUADS)
-    return body, head, len(quads) + 1
+    described = ox.Triple(ox.NamedNode(source), ox.NamedNode(is_a), ox.NamedNode(kind))
+    head = ox.serialize([described], format=ox.RdfFormat.N_TRIPLES)
+    return body, head, len(made) + 1
 
 
 @pytest.mark.parametrize("one_batch", [True, False])
@@ -297,7 +296,7 @@ def test_a_graph_built_elsewhere_that_fails_to_load_leaves_nothing(
     body, _, _ = _built_elsewhere(tmp_path)
     with Store.open(store_dir, write=True, create=True) as store:
         with pytest.raises(SyntaxError):
-            store.load_new_graph(G, body, b"<not n-quads")
+            store.load_new_graph(G, body, b"<not n-triples")
         assert not store.has_graph(G) and len(store.ox) == 0
 
 
