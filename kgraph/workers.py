@@ -100,11 +100,17 @@ class Workers:
         self._jobs.extend(jobs)
 
     def result(
-        self, key: Hashable, ahead: int, on_note: Callable[[Any], None] | None = None
+        self,
+        key: Hashable,
+        ahead: int,
+        on_note: Callable[[Any], None] | None = None,
+        on_other: Callable[[], None] | None = None,
     ) -> Result:
         """The result for `key`, waiting for it; other jobs run meanwhile, with at most
         `ahead` results held or being made at once. `on_note` gets the job's latest `note`
-        while it is awaited, and the last one heard before (while nobody waited for it)."""
+        while it is awaited, and the last one heard before (while nobody waited for it);
+        `on_other` is called whenever another job's result comes in meanwhile (it may take
+        results that are in, see `finished`)."""
         while True:
             latest = self._notes.pop(key, _NOTHING)
             if latest is not _NOTHING and on_note is not None:
@@ -116,7 +122,15 @@ class Workers:
                 continue
             if not self._busy:  # never given to a worker (every worker died)
                 return ("lost", "no worker left")
+            before = len(self._done)
             self._collect()
+            if on_other is not None and key not in self._done and len(self._done) > before:
+                on_other()
+
+    def finished(self) -> dict[Hashable, Result]:
+        """The results that are in and not yet taken, by key (a copy: take one with
+        `result`, which then returns at once)."""
+        return dict(self._done)
 
     def ready(self, key: Hashable) -> bool:
         """Whether the result for `key` is in, without waiting for it."""

@@ -445,6 +445,73 @@ def test_a_batch_stopped_early_writes_only_what_it_reported(tmp_path: Path, monk
     assert {g for g in graphs if "/source/" in g} == {str(report.source)}
 
 
+def _first_built_last(tmp_path: Path, monkeypatch, n: int, seconds: float):
+    """n digests whose first takes `seconds` longer to build, a pool of two forked workers,
+    and the list of the files' names in the order their loads start."""
+    import threading
+    import time
+
+    import kgraph.batch as batch
+    from kgraph.ingest import source_iri
+    from kgraph.workers import Workers
+
+    files = _news_copies(tmp_path, n)
+    name_of = {str(source_iri(p)): p.name for p in files}
+    started: list[str] = []
+    lock = threading.Lock()
+    load = Store.load_new_graph
+
+    def recorded(self, graph, body, head):
+        with lock:
+            started.append(name_of[str(graph)])
+        load(self, graph, body, head)
+
+    def slow_first(job, *args):
+        if job.path == files[0]:
+            time.sleep(seconds)
+        return batch._build(job, *args)
+
+    monkeypatch.setattr(Store, "load_new_graph", recorded)
+    return files, Workers(2, slow_first, batch._warm_up, method="fork"), started
+
+
+def test_a_later_file_built_first_is_loaded_while_the_earlier_one_builds(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The second core does not idle while an earlier, slower file is built: the later
+    file's graph is loaded meanwhile, and still reported after the earlier one."""
+    files, pool, started = _first_built_last(tmp_path, monkeypatch, 3, 1.5)
+    serial = _run(tmp_path / "serial", files, workers=1)
+    started.clear()
+    reg = registry()
+    with pool, Store.open(tmp_path / "ahead", write=True, create=True) as store:
+        store.ensure_ontology()
+        jobs = [(path, reg.choose(path)) for path in files]
+        outcomes = list(import_files(store, jobs, ImportOptions(), workers=pool))
+    assert [p for p, _ in outcomes] == files
+    assert _summary(outcomes) == _summary(serial)
+    assert _quads(tmp_path / "ahead") == _quads(tmp_path / "serial")
+    assert started[-1] == files[0].name, started  # the others were loaded ahead of it
+
+
+def test_a_file_loaded_ahead_but_not_reported_is_not_written(tmp_path: Path, monkeypatch) -> None:
+    """Stopped after the first report, a later file already loaded ahead is removed again."""
+    files, pool, started = _first_built_last(tmp_path, monkeypatch, 2, 1.0)
+    reg = registry()
+    with pool, Store.open(tmp_path / "store", write=True, create=True) as store:
+        store.ensure_ontology()
+        outcomes = import_files(
+            store, [(p, reg.choose(p)) for p in files], ImportOptions(), workers=pool
+        )
+        path, report = next(outcomes)
+        outcomes.close()
+        sources = {str(row["g"]) for row in store.select("SELECT ?g WHERE { ?g a kg:Source }")}
+        graphs = {g.value for g in store.ox.named_graphs() if "/source/" in g.value}
+    assert path == files[0] and isinstance(report, ImportReport)
+    assert started == [files[1].name, files[0].name]  # the second ahead of the first
+    assert sources == graphs == {str(report.source)}
+
+
 def test_a_batch_leaves_no_scratch_files(tmp_path: Path, inputs, monkeypatch) -> None:
     """The workers' graphs pass through a temporary folder, which goes with the batch."""
     import tempfile
