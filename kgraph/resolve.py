@@ -15,6 +15,7 @@ an unknown organisation typed by the form of its name. Matching keys come from
 
 from __future__ import annotations
 
+import bisect
 import copy
 import csv
 import dataclasses
@@ -526,7 +527,9 @@ class _NearIndex:
     def __init__(self, keys: list[str]) -> None:
         self.keys = list(keys)
         self._searches = 0
-        self._sparse: list[tuple[int, list[tuple[int, int]]]] | None = None
+        # (row, length, nonzero character counts) by length, and the lengths alone
+        self._sparse: list[tuple[int, int, list[tuple[int, int]]]] | None = None
+        self._lengths: list[int] = []
         self._dense: tuple[Any, Any] | None = None  # numpy: lengths, counts
 
     def close_matches(self, word: str) -> list[str]:
@@ -545,24 +548,27 @@ class _NearIndex:
         return [max(scored)[1]] if scored else []
 
     def _fits(self, word: str) -> list[int]:
-        """The rows whose length and character-count bound admit `word`, in Python."""
+        """The rows whose length and character-count bound admit `word`, in Python: only
+        the keys within the length bounds are looked at (kept sorted by length)."""
         if self._sparse is None:
+            by_length = sorted(range(len(self.keys)), key=lambda row: len(self.keys[row]))
+            self._lengths = [len(self.keys[row]) for row in by_length]
             self._sparse = [
-                (len(k), [(slot, n) for slot, n in enumerate(_char_counts(k)) if n])
-                for k in self.keys
+                (row, len(k), [(slot, n) for slot, n in enumerate(_char_counts(k)) if n])
+                for row, k in ((row, self.keys[row]) for row in by_length)
             ]
         size = len(word)
-        low, high = size * 0.78, size / 0.78
+        first = bisect.bisect_left(self._lengths, size * 0.78)
+        last = bisect.bisect_right(self._lengths, size / 0.78)
         counts = _char_counts(word)
         rows = []
-        for row, (length, pairs) in enumerate(self._sparse):
-            if length < low or length > high:
-                continue
+        for row, length, pairs in self._sparse[first:last]:
             shared = 0
             for slot, n in pairs:
                 shared += n if n < counts[slot] else counts[slot]
             if 2.0 * shared / (length + size) >= _NEAR_CUTOFF:
                 rows.append(row)
+        rows.sort()
         return rows
 
     def _fits_numpy(self, word: str) -> list[int]:
