@@ -325,8 +325,10 @@ def _per(text: str, start: int, end: int) -> tuple[str | None, int]:
 # after its start (qualifier, currency and number words, written with single spaces as
 # clean_text leaves them): searching from there finds the same match as from far before,
 # without trying the long pattern at every position of a sentence (tests/test_values.py).
+# A match whose first such core is a digit has no number words before it: a shorter lead.
 _CORE = re.compile(r"\d|million|billion", re.IGNORECASE)
 _LEAD = 80
+_LEAD_DIGIT = 24
 
 
 def _scan(text: str, *, sentence: bool):
@@ -337,7 +339,8 @@ def _scan(text: str, *, sentence: bool):
         core = _CORE.search(text, pos)
         if core is None:
             return
-        m = _MONEY.search(text, max(pos, core.start() - _LEAD))
+        lead = _LEAD_DIGIT if text[core.start()].isdigit() else _LEAD
+        m = _MONEY.search(text, max(pos, core.start() - lead))
         if m is None:
             return
         if not (m.group("num") or m.group("words")):

@@ -284,6 +284,8 @@ def test_money_scan_from_the_nearest_figure_finds_what_a_full_scan_finds() -> No
     longest_words = "three-quarters of an "
     bound = max(map(len, values._QUALIFIERS)) + 1 + len("GBP ") + len(longest_words) + 1
     assert bound < values._LEAD, "a qualifier grew: raise values._LEAD"
+    digit_bound = max(map(len, values._QUALIFIERS)) + 1 + len("GBP ") + 1
+    assert digit_bound < values._LEAD_DIGIT, "a qualifier grew: raise values._LEAD_DIGIT"
     fills = ["", "The councils said ", "Savings of nearly 40% and ", "In 2019-20, "]
     figures = ("3.5m", "1,200,000 pounds", "half a million pounds", "5 - 10m")
     amounts = [
