@@ -424,8 +424,8 @@ def _build(
     from kgraph.resolve import Resolver
     from kgraph.triples import SourceGraph
 
-    if not gc.isenabled():  # a worker's (see _warm_up): the cycles of its last file
-        gc.collect()
+    if not gc.isenabled():  # a worker's (see _warm_up): the cycles of its last file, which
+        gc.collect(1)  # are all younger than what survived the collection before
     importer = registry().get(job.importer)
     graph = URIRef(job.graph)
     started = dt.datetime.now(dt.UTC).replace(microsecond=0)
