@@ -30,6 +30,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SKOS
 
+from kgraph.memo import short_texts
 from kgraph.names import singular
 from kgraph.vocab import KG, SCHEME, concept, slug
 
@@ -79,18 +80,10 @@ _INITIALS = re.compile(r"\b(?:[a-z0-9]\.){2,}")
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# short texts repeat: every label of the schemes is read twice, a source's values often
+@short_texts(longest=200, kept=8192)
 def _tokens(text: str) -> tuple[str, ...]:
     """Lower-case ASCII words, '&' read as 'and', plurals folded, a leading 'the' dropped."""
-    return _tokens_of_short(text) if len(text) <= 200 else _tokenise(text)
-
-
-# short texts repeat: every label of the schemes is read twice, a source's values often
-@functools.lru_cache(maxsize=8192)
-def _tokens_of_short(text: str) -> tuple[str, ...]:
-    return _tokenise(text)
-
-
-def _tokenise(text: str) -> tuple[str, ...]:
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     t = t.replace("&", " and ").replace("_", " ")
     t = _APOSTROPHE.sub("", t)  # children's -> childrens

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from kgraph.memo import short_texts
 from kgraph.records import DigestRef, PartialDate
 from kgraph.values import clean_text, parse_date
 
@@ -138,6 +139,7 @@ def _split_markers(units: list[Unit]) -> list[Unit]:
     return out
 
 
+@short_texts(longest=2000, kept=4096)  # a unit's text is asked about up to three times
 def _marker(text: str) -> re.Match[str] | None:
     """The first read-more marker that ends a sentence-like run (not "read more about X")."""
     for m in READ_MORE.finditer(text):
