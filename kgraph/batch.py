@@ -357,8 +357,9 @@ def _plan(store: Store, files: Sequence[tuple[Path, Importer]]) -> dict[Path, _J
     return plan
 
 
-def _ntriples(triples: Iterable[tuple], graph: str) -> tuple[bytes, bytes]:
-    """The triples as N-Triples, (body, head): those about `graph` itself in the head.
+def _write_ntriples(triples: Iterable[tuple], graph: str, body: Path) -> bytes:
+    """The triples as N-Triples: written to `body`, but for those about `graph` itself,
+    whose lines (the head) are returned.
 
     Written from each term's own text (`str` of a pyoxigraph term, checked when it was
     made): the bytes `ox.serialize` writes, in 60% of the time, mostly since an `ox.Triple`
@@ -378,7 +379,9 @@ def _ntriples(triples: Iterable[tuple], graph: str) -> tuple[bytes, bytes]:
         if predicate is None:
             predicate = text[p] = str(p)
         (head if subject == about else lines).append(f"{subject} {predicate} {o} .\n")
-    return "".join(lines).encode(), "".join(head).encode()
+    with body.open("w", encoding="utf-8", newline="\n") as out:  # no joined copy held
+        out.writelines(lines)
+    return "".join(head).encode()
 
 
 def _still_new(store: Store, job: _Job) -> bool:
@@ -454,7 +457,6 @@ def _build(
             job.path, importer, out, report, job.sha, started, rejects_dir, strict=options.strict
         )
         body = scratch / f"{job.sha}.nt"  # no two files of a batch share their bytes
-        content, head = _ntriples(out.triples, job.graph)
-        body.write_bytes(content)
+        head = _write_ntriples(out.triples, job.graph, body)
     report.triples = len(out.triples)
     return _Built(report, body, head)
